@@ -1,0 +1,13 @@
+//! SeaORM models of pos-odata's tables.
+//!
+//! # Layout
+//! One module per table, each with its `Model`, `Relation` and `ActiveModel`; enums stored as
+//! text columns live next to the table that owns them (`user::Role`). Nothing here knows about
+//! GraphQL or business rules: the `domain` crate decides what a valid row is, the `api` crate
+//! decides how it is shown. The tables themselves are created by the `migration` crate, which
+//! never imports this one (an old migration must not change when a model does).
+
+pub mod audit_log;
+pub mod location;
+pub mod refresh_token;
+pub mod user;
