@@ -1,0 +1,161 @@
+//! Login failure limits, per username and per client address.
+//!
+//! A fixed window per key: the first failure opens a window of `window` length; once a key has
+//! `max` failures in its window, further attempts are refused until the window closes. A
+//! successful login clears the username's count (not the address's, which may be shared by an
+//! attacker trying many names). The counters live in this process, in moka caches whose
+//! time-to-live is the window, so they clean themselves up and stay bounded; with several
+//! replicas each keeps its own (the Redis-backed limiter shares them).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use moka::sync::Cache;
+
+use crate::error::{Error, Result};
+
+/// How many failures a key may have in a window.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginLimits {
+    pub per_username: u32,
+    pub per_address: u32,
+    pub window: Duration,
+}
+
+impl Default for LoginLimits {
+    fn default() -> Self {
+        LoginLimits {
+            per_username: 5,
+            per_address: 20,
+            window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+struct Window {
+    opened: Instant,
+    failures: AtomicU32,
+}
+
+pub struct LoginLimiter {
+    limits: LoginLimits,
+    by_username: Cache<String, Arc<Window>>,
+    by_address: Cache<IpAddr, Arc<Window>>,
+}
+
+impl LoginLimiter {
+    pub fn new(limits: LoginLimits) -> Self {
+        LoginLimiter {
+            limits,
+            by_username: windows(limits.window),
+            by_address: windows(limits.window),
+        }
+    }
+
+    /// RATE_LIMITED when either key has used up its failures.
+    pub fn check(&self, username: &str, address: IpAddr) -> Result<()> {
+        let user_wait = blocked_for(
+            self.by_username.get(username),
+            self.limits.per_username,
+            self.limits.window,
+        );
+        let address_wait = blocked_for(
+            self.by_address.get(&address),
+            self.limits.per_address,
+            self.limits.window,
+        );
+        match user_wait.max(address_wait) {
+            Some(wait) => Err(Error::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    pub fn record_failure(&self, username: &str, address: IpAddr) {
+        let open = || {
+            Arc::new(Window {
+                opened: Instant::now(),
+                failures: AtomicU32::new(0),
+            })
+        };
+        self.by_username
+            .get_with(username.to_owned(), open)
+            .failures
+            .fetch_add(1, Ordering::Relaxed);
+        self.by_address
+            .get_with(address, open)
+            .failures
+            .fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn record_success(&self, username: &str) {
+        self.by_username.invalidate(username);
+    }
+}
+
+/// Entries expire `length` after they were created: a fixed window per key.
+fn windows<K>(length: Duration) -> Cache<K, Arc<Window>>
+where
+    K: std::hash::Hash + Eq + Send + Sync + 'static,
+{
+    Cache::builder()
+        .max_capacity(100_000)
+        .time_to_live(length)
+        .build()
+}
+
+/// How long the key stays blocked, if it is.
+fn blocked_for(window: Option<Arc<Window>>, max: u32, length: Duration) -> Option<Duration> {
+    let window = window?;
+    if window.failures.load(Ordering::Relaxed) < max {
+        return None;
+    }
+    let remaining = length.saturating_sub(window.opened.elapsed());
+    (!remaining.is_zero()).then_some(remaining)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limiter(per_username: u32, per_address: u32) -> LoginLimiter {
+        LoginLimiter::new(LoginLimits {
+            per_username,
+            per_address,
+            window: Duration::from_secs(60),
+        })
+    }
+
+    #[test]
+    fn a_username_is_blocked_after_its_failures_and_freed_by_success() {
+        let limiter = limiter(3, 100);
+        let ip: IpAddr = "10.0.0.1".parse().unwrap();
+        for _ in 0..3 {
+            limiter.check("ana", ip).unwrap();
+            limiter.record_failure("ana", ip);
+        }
+
+        let err = limiter.check("ana", ip).unwrap_err();
+        assert!(
+            matches!(err, Error::RateLimited { retry_after_secs } if (1..=60).contains(&retry_after_secs))
+        );
+        limiter.check("luis", ip).unwrap();
+
+        limiter.record_success("ana");
+        limiter.check("ana", ip).unwrap();
+    }
+
+    #[test]
+    fn an_address_is_blocked_across_usernames() {
+        let limiter = limiter(100, 2);
+        let ip: IpAddr = "10.0.0.2".parse().unwrap();
+        limiter.record_failure("a", ip);
+        limiter.record_failure("b", ip);
+
+        assert!(limiter.check("c", ip).is_err());
+        limiter.check("c", "10.0.0.3".parse().unwrap()).unwrap();
+    }
+}

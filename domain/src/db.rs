@@ -1,0 +1,173 @@
+//! Opening the database: the one place that knows SQLite from PostgreSQL at connection time.
+//!
+//! SQLite is the embedded default: one file, created on first start, opened with WAL and full
+//! fsync (a sale that was acknowledged survives a power cut), foreign keys on, and a single
+//! pooled connection, so writers are serialised and no transaction ever meets `SQLITE_BUSY`.
+//! PostgreSQL is the production database: the named database is created when missing, so a
+//! fresh server needs no manual step.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{self, AssertSqlSafe, Connection, Executor};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+
+/// Where the data lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// A SQLite file.
+    Sqlite(PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    /// Reads a `DATABASE_URL`: `postgres://…`/`postgresql://…`, or `sqlite:PATH`/`sqlite://PATH`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            PgConnectOptions::from_str(url)
+                .map_err(|e| format!("not a valid PostgreSQL URL: {e}"))?;
+            return Ok(DatabaseTarget::Postgres(url.to_owned()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() || path == ":memory:" {
+                return Err(
+                    "a SQLite database must be a file path (sqlite://./data/pos.db)".into(),
+                );
+            }
+            return Ok(DatabaseTarget::Sqlite(PathBuf::from(path)));
+        }
+        Err("expected postgres://… or sqlite://PATH".into())
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, DatabaseTarget::Postgres(_))
+    }
+
+    /// A description safe to log: no password.
+    pub fn redacted(&self) -> String {
+        match self {
+            DatabaseTarget::Sqlite(path) => format!("SQLite file {}", path.display()),
+            DatabaseTarget::Postgres(url) => match PgConnectOptions::from_str(url) {
+                Ok(opts) => format!(
+                    "PostgreSQL database {} on {}:{}",
+                    opts.get_database().unwrap_or("(default)"),
+                    opts.get_host(),
+                    opts.get_port()
+                ),
+                Err(_) => "PostgreSQL".to_owned(),
+            },
+        }
+    }
+}
+
+/// Opens the database, creating it when it does not exist yet.
+pub async fn connect(
+    target: &DatabaseTarget,
+    max_connections: u32,
+) -> Result<DatabaseConnection, DbErr> {
+    match target {
+        DatabaseTarget::Sqlite(path) => connect_sqlite(path).await,
+        DatabaseTarget::Postgres(url) => {
+            create_postgres_database_if_missing(url).await?;
+            let mut options = ConnectOptions::new(url.clone());
+            options
+                .max_connections(max_connections)
+                .min_connections(1)
+                .connect_timeout(Duration::from_secs(5))
+                .acquire_timeout(Duration::from_secs(10))
+                .sqlx_logging(false);
+            Database::connect(options).await
+        }
+    }
+}
+
+async fn connect_sqlite(path: &Path) -> Result<DatabaseConnection, DbErr> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbErr::Custom(format!("creating {}: {e}", dir.display())))?;
+    }
+    let mut options = ConnectOptions::new(format!("sqlite://{}", path.display()));
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    options.map_sqlx_sqlite_opts(|opts| {
+        opts.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+    });
+    Database::connect(options).await
+}
+
+/// Connects to the server's `postgres` database and creates the target database if needed.
+async fn create_postgres_database_if_missing(url: &str) -> Result<(), DbErr> {
+    let to_err = |e: sqlx::Error| DbErr::Custom(format!("preparing the PostgreSQL database: {e}"));
+    let options = PgConnectOptions::from_str(url).map_err(to_err)?;
+    let Some(name) = options.get_database().map(str::to_owned) else {
+        return Ok(());
+    };
+    // If the target database already accepts connections, there is nothing to do (and the
+    // user may not be allowed to connect to `postgres`).
+    if PgConnection::connect_with(&options).await.is_ok() {
+        return Ok(());
+    }
+    let mut admin = PgConnection::connect_with(&options.clone().database("postgres"))
+        .await
+        .map_err(to_err)?;
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(&name)
+        .fetch_optional(&mut admin)
+        .await
+        .map_err(to_err)?;
+    if exists.is_none() {
+        let statement = format!("CREATE DATABASE \"{}\"", name.replace('"', "\"\""));
+        // The name is quoted as an identifier; it comes from the operator's own DATABASE_URL.
+        match admin.execute(AssertSqlSafe(statement)).await {
+            Ok(_) => tracing::info!(database = %name, "created the PostgreSQL database"),
+            // 42P04 duplicate_database: another replica created it meanwhile.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            Err(e) => return Err(to_err(e)),
+        }
+    }
+    admin.close().await.map_err(to_err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_read() {
+        assert_eq!(
+            DatabaseTarget::parse("sqlite://./data/pos.db?mode=rwc"),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from("./data/pos.db")))
+        );
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:pos.db"),
+            Ok(DatabaseTarget::Sqlite(PathBuf::from("pos.db")))
+        );
+        assert!(
+            DatabaseTarget::parse("postgres://postgres@127.0.0.1/pos_dev")
+                .is_ok_and(|t| t.is_postgres())
+        );
+        assert!(DatabaseTarget::parse("mysql://localhost/pos").is_err());
+        assert!(DatabaseTarget::parse("sqlite::memory:").is_err());
+    }
+
+    #[test]
+    fn redacted_targets_hide_passwords() {
+        let target = DatabaseTarget::parse("postgres://pos:s3cret@db:5432/pos").unwrap();
+        let shown = target.redacted();
+        assert!(!shown.contains("s3cret"));
+        assert!(shown.contains("pos on db:5432"));
+    }
+}

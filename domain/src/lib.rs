@@ -1,0 +1,26 @@
+//! The business rules of pos-odata, shared by the API server and the worker.
+//!
+//! # Layout
+//! - [`error`]: the one error type; every variant carries the contract's error code.
+//! - [`auth`]: logins, sessions (refresh-token families), access tokens, login rate limits.
+//! - [`users`], [`locations`], [`audit`]: one module per business area.
+//! - [`bootstrap`]: what a fresh database gets on first start.
+//! - [`db`]: opening SQLite or PostgreSQL; the only place that tells them apart at connect time.
+//! - [`pagination`], [`money`]: value types used across areas.
+//!
+//! Functions that only read or write take `&impl ConnectionTrait`, so a caller can run them
+//! inside its own transaction. Use cases that must do slow work first (hashing a password)
+//! take the `DatabaseConnection` and open their transaction after that work, so no lock is
+//! held while a CPU burns 50 ms.
+
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod db;
+pub mod error;
+pub mod locations;
+pub mod money;
+pub mod pagination;
+pub mod users;
+
+pub use error::{Error, Result};
