@@ -1,0 +1,229 @@
+//! Start-up: from a [`Config`] to a running server, in the order that makes sense on a fresh
+//! machine: open (or create) the database, migrate, set up what a fresh database needs, serve.
+
+use std::future::{Future, IntoFuture};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use domain::auth::{Auth, AuthSettings};
+use domain::bootstrap::{self, FirstStart};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+
+use crate::config::{Config, JwtSecret};
+use crate::graphql::context::Services;
+use crate::graphql::errors::QueryLimits;
+use crate::graphql::{self, PosSchema};
+use crate::http::{self, HttpState};
+use crate::redis::Redis;
+
+/// Everything a running server holds.
+#[derive(Clone)]
+pub struct App {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub auth: Arc<Auth>,
+    pub schema: PosSchema,
+    pub redis: Option<Redis>,
+}
+
+impl App {
+    /// Opens and migrates the database, runs the first-start setup and builds the schema.
+    pub async fn start(config: Config) -> anyhow::Result<App> {
+        let db = open_database(&config).await?;
+        let auth = Arc::new(Auth::new(auth_settings(&config)?));
+        let first_start = bootstrap::first_start(
+            &db,
+            &auth,
+            config.admin_password.as_deref(),
+            config.default_currency,
+        )
+        .await
+        .context("setting up the fresh database")?;
+        report_first_start(&first_start);
+        let redis = config
+            .redis_url
+            .as_deref()
+            .map(Redis::connect)
+            .transpose()
+            .context("REDIS_URL")?;
+        let schema = graphql::build(
+            Services {
+                db: db.clone(),
+                auth: auth.clone(),
+            },
+            QueryLimits {
+                max_depth: config.graphql_max_depth,
+                max_complexity: config.graphql_max_complexity,
+            },
+            config.graphql_introspection,
+        );
+        Ok(App {
+            config: Arc::new(config),
+            db,
+            auth,
+            schema,
+            redis,
+        })
+    }
+
+    pub fn router(&self) -> Router {
+        http::router(HttpState {
+            schema: self.schema.clone(),
+            db: self.db.clone(),
+            auth: self.auth.clone(),
+            redis: self.redis.clone(),
+            config: self.config.clone(),
+        })
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish for up to
+    /// `SHUTDOWN_GRACE` (open WebSockets would otherwise hold the process forever).
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let grace = self.config.shutdown_grace;
+        let (stopping, mut stop_requested) = tokio::sync::watch::channel(false);
+        let service = self
+            .router()
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(listener, service)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                tracing::info!("shutting down: finishing requests in flight");
+                let _ = stopping.send(true);
+            })
+            .into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => return result,
+            _ = stop_requested.wait_for(|stop| *stop) => {}
+        }
+        match tokio::time::timeout(grace, server).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(
+                    ?grace,
+                    "shutdown grace period over; closing remaining connections"
+                );
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Connects (creating the database when missing) and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+    let target = config.database.redacted();
+    let db = domain::db::connect(&config.database, config.database_max_connections)
+        .await
+        .with_context(|| format!("opening the {target}"))?;
+    Migrator::up(&db, None)
+        .await
+        .with_context(|| format!("migrating the {target}"))?;
+    tracing::info!(database = %target, "database ready");
+    Ok(db)
+}
+
+pub fn auth_settings(config: &Config) -> anyhow::Result<AuthSettings> {
+    Ok(AuthSettings {
+        jwt_secret: jwt_secret(config)?,
+        access_ttl: chrono::Duration::from_std(config.access_token_ttl)
+            .context("ACCESS_TOKEN_TTL")?,
+        refresh_ttl: chrono::Duration::from_std(config.refresh_token_ttl)
+            .context("REFRESH_TOKEN_TTL")?,
+        limits: config.login_limits,
+        hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+    })
+}
+
+/// The configured signing key, or the one kept in the data directory (generated once).
+fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
+    if let JwtSecret::Configured(secret) = &config.jwt_secret {
+        return Ok(secret.clone());
+    }
+    let path = config.jwt_secret_file();
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(config.data_dir())
+        .with_context(|| format!("creating {}", config.data_dir().display()))?;
+    let secret: String = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(&path) {
+        Ok(mut file) => {
+            file.write_all(secret.as_bytes())
+                .with_context(|| format!("writing {}", path.display()))?;
+            tracing::info!(file = %path.display(), "generated the access-token signing key");
+            Ok(secret.into_bytes())
+        }
+        // Another process wrote it first: use theirs.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Ok(std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .trim()
+                .as_bytes()
+                .to_vec())
+        }
+        Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+fn report_first_start(first_start: &FirstStart) {
+    if let Some(admin) = &first_start.admin_created {
+        match &admin.generated_password {
+            Some(password) => tracing::warn!(
+                "created the ADMIN user `{}` with the generated password {password} (shown only this once; set POS_ADMIN_PASSWORD to choose it, or change it with changePassword)",
+                bootstrap::ADMIN_USERNAME
+            ),
+            None => tracing::info!(
+                "created the ADMIN user `{}` with the password from POS_ADMIN_PASSWORD",
+                bootstrap::ADMIN_USERNAME
+            ),
+        }
+    }
+    if first_start.default_location_created {
+        tracing::info!(
+            code = domain::locations::DEFAULT_LOCATION_CODE,
+            "created the default location"
+        );
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (`docker stop`).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,156 @@
+//! The `pos-api` command line.
+
+use std::io::{BufRead, IsTerminal};
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use domain::auth::{Auth, Password, Role};
+use domain::users::{FullName, NewUser, Username};
+use tokio::net::TcpListener;
+
+use crate::app::{self, App};
+use crate::config::Config;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pos-api",
+    version,
+    about = "pos-odata: the point-of-sale GraphQL server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API (the default): migrate, set up a fresh database, listen on BIND_ADDR.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the GraphQL schema (SDL) to standard output; needs no database.
+    ExportSchema,
+    /// Create a user; the password is read from standard input (hidden when typed).
+    CreateUser {
+        /// Login name (3 to 50 of a-z, 0-9, '.', '_', '-').
+        #[arg(long)]
+        username: String,
+        /// ADMIN, MANAGER or CASHIER.
+        #[arg(long, value_enum, ignore_case = true)]
+        role: RoleArg,
+        /// Display name; defaults to the username.
+        #[arg(long)]
+        full_name: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+#[value(rename_all = "UPPER")]
+pub enum RoleArg {
+    Admin,
+    Manager,
+    Cashier,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Manager => Role::Manager,
+            RoleArg::Cashier => Role::Cashier,
+        }
+    }
+}
+
+/// Runs a command that needs the configuration (all but `export-schema`).
+pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            app::open_database(&config).await?;
+            Ok(())
+        }
+        Command::ExportSchema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::CreateUser {
+            username,
+            role,
+            full_name,
+        } => create_user(config, &username, role.into(), full_name.as_deref()).await,
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let bind_addr = config.bind_addr;
+    let app = App::start(config).await?;
+    let listener = TcpListener::bind(bind_addr)
+        .await
+        .with_context(|| format!("BIND_ADDR: cannot listen on {bind_addr}"))?;
+    tracing::info!(
+        "listening on http://{bind_addr} (GraphiQL at http://{}/graphql)",
+        display_addr(bind_addr)
+    );
+    app.serve(listener, app::shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `0.0.0.0:5000` is not an address a browser can open; `localhost:5000` is.
+fn display_addr(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("localhost:{}", addr.port())
+    } else {
+        addr.to_string()
+    }
+}
+
+async fn create_user(
+    config: Config,
+    username: &str,
+    role: Role,
+    full_name: Option<&str>,
+) -> anyhow::Result<()> {
+    let username = Username::parse(username)?;
+    let full_name = FullName::parse(full_name.unwrap_or(username.as_str()))?;
+    let password = Password::parse(read_password()?, "password")?;
+    let db = app::open_database(&config).await?;
+    let auth = Auth::new(app::auth_settings(&config)?);
+    let user = domain::users::create(
+        &db,
+        &auth,
+        None,
+        NewUser {
+            username,
+            full_name,
+            password,
+            role,
+        },
+    )
+    .await?;
+    println!(
+        "created user {} ({:?}) with id {}",
+        user.username, user.role, user.id
+    );
+    Ok(())
+}
+
+/// From the terminal without echo, or the first line of piped input.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        rpassword::prompt_password("Password: ").context("reading the password")?
+    } else {
+        let mut line = String::new();
+        stdin
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    if password.is_empty() {
+        bail!("no password given on standard input");
+    }
+    Ok(password)
+}

@@ -1,0 +1,348 @@
+//! Configuration from environment variables (and an optional `.env`), checked once at start-up.
+//!
+//! A missing or malformed value stops the process with one line naming the variable; nothing
+//! reads the environment after this. `.env.example` documents every variable.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use domain::auth::{LoginLimits, Password};
+use domain::db::DatabaseTarget;
+use domain::money::Currency;
+
+/// `development` (the default) or `production`, which makes secrets mandatory and defaults
+/// stricter (JSON logs, no introspection, no cross-origin access).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppEnv {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Which browser origins may call the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorsOrigins {
+    Any,
+    List(Vec<String>),
+}
+
+/// Where the access-token signing key comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwtSecret {
+    Configured(Vec<u8>),
+    /// Generated on first start and kept in the data directory, so tokens survive restarts.
+    InDataDir,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub app_env: AppEnv,
+    pub database: DatabaseTarget,
+    pub database_max_connections: u32,
+    pub data_dir: PathBuf,
+    pub redis_url: Option<String>,
+    pub bind_addr: SocketAddr,
+    pub jwt_secret: JwtSecret,
+    pub admin_password: Option<String>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub login_limits: LoginLimits,
+    pub cors_allowed_origins: CorsOrigins,
+    pub graphql_introspection: bool,
+    pub graphql_max_depth: usize,
+    pub graphql_max_complexity: usize,
+    pub default_currency: Currency,
+    pub max_body_bytes: usize,
+    pub request_timeout: Duration,
+    pub shutdown_grace: Duration,
+    /// Take the client address from `X-Forwarded-For` (its last entry, the one the proxy in
+    /// front of us appended). Only behind a reverse proxy that sets it.
+    pub trust_proxy_headers: bool,
+    pub log_format: LogFormat,
+}
+
+/// A variable that is missing or malformed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(&std::env::vars().collect())
+    }
+
+    /// Reads a map of variables (tests pass their own).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let env = Vars(vars);
+        let app_env = match env.get("APP_ENV").as_deref() {
+            None | Some("development") | Some("dev") => AppEnv::Development,
+            Some("production") | Some("prod") => AppEnv::Production,
+            Some(other) => {
+                return Err(env.error(
+                    "APP_ENV",
+                    format!("expected development or production, got {other:?}"),
+                ));
+            }
+        };
+        let production = app_env == AppEnv::Production;
+        let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let database = match env.get("DATABASE_URL") {
+            Some(url) => DatabaseTarget::parse(&url).map_err(|m| env.error("DATABASE_URL", m))?,
+            None => DatabaseTarget::Sqlite(data_dir.join("pos.db")),
+        };
+        let jwt_secret = match env.get("JWT_SECRET_KEY") {
+            Some(secret) if secret.len() >= 32 => JwtSecret::Configured(secret.into_bytes()),
+            Some(_) => {
+                return Err(env.error(
+                    "JWT_SECRET_KEY",
+                    "must be at least 32 characters (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+            None if production => {
+                return Err(env.error(
+                    "JWT_SECRET_KEY",
+                    "required when APP_ENV=production (e.g. `openssl rand -hex 32`)",
+                ));
+            }
+            None => JwtSecret::InDataDir,
+        };
+        let admin_password = env.get("POS_ADMIN_PASSWORD");
+        if let Some(password) = &admin_password {
+            Password::parse(password.clone(), "POS_ADMIN_PASSWORD")
+                .map_err(|e| env.error("POS_ADMIN_PASSWORD", e.to_string()))?;
+        }
+        let redis_url = env.get("REDIS_URL");
+        if let Some(url) = &redis_url
+            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
+        {
+            return Err(env.error("REDIS_URL", "expected redis://… or rediss://…"));
+        }
+        let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
+            Some(list) if list.trim() == "*" => CorsOrigins::Any,
+            Some(list) => CorsOrigins::List(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|o| !o.is_empty())
+                    .map(|o| {
+                        if o.starts_with("http://") || o.starts_with("https://") {
+                            Ok(o.trim_end_matches('/').to_owned())
+                        } else {
+                            Err(env.error(
+                                "CORS_ALLOWED_ORIGINS",
+                                format!("{o:?} is not an origin like https://pos.example.com"),
+                            ))
+                        }
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+            None if production => CorsOrigins::List(Vec::new()),
+            None => CorsOrigins::Any,
+        };
+        let currency_code = env.get("DEFAULT_CURRENCY").unwrap_or_else(|| "EUR".into());
+        let default_currency = Currency::parse(&currency_code).ok_or_else(|| {
+            env.error(
+                "DEFAULT_CURRENCY",
+                format!("{currency_code:?} is not an ISO 4217 currency code such as EUR"),
+            )
+        })?;
+        let log_format = match env.get("LOG_FORMAT").as_deref() {
+            None if production => LogFormat::Json,
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(env.error(
+                    "LOG_FORMAT",
+                    format!("expected text or json, got {other:?}"),
+                ));
+            }
+        };
+
+        Ok(Config {
+            app_env,
+            database,
+            database_max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 10)?,
+            data_dir,
+            redis_url,
+            bind_addr: env.parse("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 5000)))?,
+            jwt_secret,
+            admin_password,
+            access_token_ttl: env.duration("ACCESS_TOKEN_TTL", Duration::from_secs(15 * 60))?,
+            refresh_token_ttl: env
+                .duration("REFRESH_TOKEN_TTL", Duration::from_secs(30 * 86_400))?,
+            login_limits: LoginLimits {
+                per_username: env.parse("LOGIN_MAX_FAILURES_PER_USER", 5)?,
+                per_address: env.parse("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+                window: env.duration("LOGIN_FAILURE_WINDOW", Duration::from_secs(15 * 60))?,
+            },
+            cors_allowed_origins,
+            graphql_introspection: env.flag("GRAPHQL_INTROSPECTION", !production)?,
+            graphql_max_depth: env.parse("GRAPHQL_MAX_DEPTH", 16)?,
+            graphql_max_complexity: env.parse("GRAPHQL_MAX_COMPLEXITY", 1000)?,
+            default_currency,
+            max_body_bytes: env.parse("MAX_BODY_BYTES", 1024 * 1024)?,
+            request_timeout: env.duration("REQUEST_TIMEOUT", Duration::from_secs(30))?,
+            shutdown_grace: env.duration("SHUTDOWN_GRACE", Duration::from_secs(30))?,
+            trust_proxy_headers: env.flag("TRUST_PROXY_HEADERS", false)?,
+            log_format,
+        })
+    }
+
+    /// The file that keeps the generated signing key.
+    pub fn jwt_secret_file(&self) -> PathBuf {
+        self.data_dir.join("jwt_secret")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+struct Vars<'a>(&'a HashMap<String, String>);
+
+impl Vars<'_> {
+    /// A set, non-blank variable.
+    fn get(&self, var: &str) -> Option<String> {
+        self.0
+            .get(var)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn error(&self, var: &'static str, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            var,
+            message: message.into(),
+        }
+    }
+
+    fn parse<T: std::str::FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.get(var) {
+            None => Ok(default),
+            Some(raw) => raw
+                .parse()
+                .map_err(|e| self.error(var, format!("invalid value {raw:?}: {e}"))),
+        }
+    }
+
+    fn flag(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.get(var).map(|v| v.to_lowercase()).as_deref() {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(other) => Err(self.error(var, format!("expected true or false, got {other:?}"))),
+        }
+    }
+
+    /// `900`, `900s`, `15m`, `12h`, `30d`: a bare number is seconds.
+    fn duration(&self, var: &'static str, default: Duration) -> Result<Duration, ConfigError> {
+        let Some(raw) = self.get(var) else {
+            return Ok(default);
+        };
+        let parsed = match raw.parse::<u64>() {
+            Ok(secs) => Ok(Duration::from_secs(secs)),
+            Err(_) => humantime::parse_duration(&raw).map_err(|e| e.to_string()),
+        };
+        match parsed {
+            Ok(d) if !d.is_zero() => Ok(d),
+            Ok(_) => Err(self.error(var, "must be longer than zero")),
+            Err(e) => Err(self.error(
+                var,
+                format!("invalid duration {raw:?} ({e}); write e.g. 900, 15m, 12h or 30d"),
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn no_configuration_means_the_embedded_default() {
+        let config = Config::from_vars(&vars(&[])).unwrap();
+
+        assert_eq!(config.app_env, AppEnv::Development);
+        assert_eq!(
+            config.database,
+            DatabaseTarget::Sqlite(PathBuf::from("./data/pos.db"))
+        );
+        assert_eq!(config.bind_addr.to_string(), "0.0.0.0:5000");
+        assert_eq!(config.jwt_secret, JwtSecret::InDataDir);
+        assert_eq!(config.access_token_ttl, Duration::from_secs(900));
+        assert_eq!(config.default_currency.code(), "EUR");
+        assert!(config.graphql_introspection);
+        assert_eq!(config.max_body_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn production_requires_a_signing_key_and_tightens_defaults() {
+        let err = Config::from_vars(&vars(&[("APP_ENV", "production")])).unwrap_err();
+        assert_eq!(err.var, "JWT_SECRET_KEY");
+
+        let config = Config::from_vars(&vars(&[
+            ("APP_ENV", "production"),
+            ("JWT_SECRET_KEY", &"k".repeat(32)),
+            ("DATABASE_URL", "postgres://pos:pw@db/pos"),
+        ]))
+        .unwrap();
+        assert!(!config.graphql_introspection);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.cors_allowed_origins, CorsOrigins::List(vec![]));
+    }
+
+    #[test]
+    fn each_malformed_value_names_its_variable() {
+        let cases = [
+            ("DATABASE_URL", "mysql://x/y"),
+            ("BIND_ADDR", "localhost"),
+            ("ACCESS_TOKEN_TTL", "soon"),
+            ("REFRESH_TOKEN_TTL", "0"),
+            ("JWT_SECRET_KEY", "short"),
+            ("POS_ADMIN_PASSWORD", "1234"),
+            ("CORS_ALLOWED_ORIGINS", "pos.example.com"),
+            ("GRAPHQL_INTROSPECTION", "maybe"),
+            ("DEFAULT_CURRENCY", "EURO"),
+            ("REDIS_URL", "localhost:6379"),
+            ("APP_ENV", "staging"),
+        ];
+        for (var, value) in cases {
+            let err = Config::from_vars(&vars(&[(var, value)])).unwrap_err();
+            assert_eq!(err.var, var, "{value:?}");
+            assert!(err.to_string().starts_with(&format!("{var}: ")));
+        }
+    }
+
+    #[test]
+    fn durations_take_units_or_seconds() {
+        let config = Config::from_vars(&vars(&[
+            ("ACCESS_TOKEN_TTL", "10m"),
+            ("REFRESH_TOKEN_TTL", "7d"),
+            ("REQUEST_TIMEOUT", "5"),
+        ]))
+        .unwrap();
+        assert_eq!(config.access_token_ttl, Duration::from_secs(600));
+        assert_eq!(config.refresh_token_ttl, Duration::from_secs(7 * 86_400));
+        assert_eq!(config.request_timeout, Duration::from_secs(5));
+    }
+}

@@ -1,0 +1,115 @@
+//! What a resolver knows about the request: the database, the auth service, and the caller.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use async_graphql::{Context, ID};
+use domain::Error;
+use domain::auth::{Auth, Principal};
+use sea_orm::DatabaseConnection;
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+/// The credentials a request arrived with.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    None,
+    Bearer(String),
+    /// An `Authorization` header that is not `Bearer <token>`.
+    Malformed,
+}
+
+impl Credentials {
+    /// Reads an `Authorization` header value (HTTP) or `connection_init` payload field (WS).
+    pub fn from_authorization(value: Option<&str>) -> Self {
+        match value.map(str::trim) {
+            None | Some("") => Credentials::None,
+            Some(value) => match value.split_once(' ') {
+                Some((scheme, token))
+                    if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+                {
+                    Credentials::Bearer(token.trim().to_owned())
+                }
+                _ => Credentials::Malformed,
+            },
+        }
+    }
+}
+
+/// The caller of one request. The token is checked the first time a resolver asks, so
+/// `login` works even with a stale token in the headers.
+#[derive(Clone)]
+pub struct Caller {
+    credentials: Credentials,
+    pub address: IpAddr,
+    principal: OnceCell<Principal>,
+}
+
+impl Caller {
+    pub fn new(credentials: Credentials, address: IpAddr) -> Self {
+        Caller {
+            credentials,
+            address,
+            principal: OnceCell::new(),
+        }
+    }
+
+    /// A caller already authenticated (a WebSocket after `connection_init`).
+    pub fn authenticated(principal: Principal, address: IpAddr) -> Self {
+        Caller {
+            credentials: Credentials::None,
+            address,
+            principal: OnceCell::new_with(Some(principal)),
+        }
+    }
+
+    pub async fn principal(
+        &self,
+        db: &DatabaseConnection,
+        auth: &Auth,
+    ) -> Result<&Principal, Error> {
+        self.principal
+            .get_or_try_init(|| async {
+                match &self.credentials {
+                    Credentials::Bearer(token) => auth.authenticate(db, token).await,
+                    Credentials::None => Err(Error::unauthenticated(
+                        "sign in first: this needs an access token",
+                    )),
+                    Credentials::Malformed => Err(Error::unauthenticated(
+                        "malformed Authorization header: expected `Bearer <access token>`",
+                    )),
+                }
+            })
+            .await
+    }
+}
+
+/// Shared services, put in the schema's data once.
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub auth: Arc<Auth>,
+}
+
+/// The shared services. A schema built without them only prints the SDL.
+pub fn services<'a>(ctx: &Context<'a>) -> Result<&'a Services, Error> {
+    ctx.data_opt::<Services>()
+        .ok_or_else(|| Error::internal("schema built without services"))
+}
+
+pub fn caller<'a>(ctx: &Context<'a>) -> Result<&'a Caller, Error> {
+    ctx.data_opt::<Caller>()
+        .ok_or_else(|| Error::internal("request without caller data"))
+}
+
+/// The authenticated caller, or UNAUTHENTICATED.
+pub async fn principal<'a>(ctx: &Context<'a>) -> Result<&'a Principal, Error> {
+    let services = services(ctx)?;
+    caller(ctx)?.principal(&services.db, &services.auth).await
+}
+
+/// A contract ID: a UUID string. Malformed: BAD_USER_INPUT on `field`.
+pub fn parse_id(id: &ID, field: &'static str) -> Result<Uuid, Error> {
+    Uuid::parse_str(id.as_str())
+        .map_err(|_| Error::bad_input(field, format!("{:?} is not a valid ID", id.as_str())))
+}

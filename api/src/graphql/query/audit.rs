@@ -1,0 +1,39 @@
+use async_graphql::{Context, Object};
+use domain::auth::Role;
+use uuid::Uuid;
+
+use crate::graphql::context::services;
+use crate::graphql::guards::RoleGuard;
+use crate::graphql::pagination::{listing, page_request};
+use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection};
+
+#[derive(Default)]
+pub struct AuditQuery;
+
+#[Object]
+impl AuditQuery {
+    /// Every recorded change, newest first. ADMIN only.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn audit_log(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge already seen (`pageInfo.endCursor`).")]
+        after: Option<String>,
+    ) -> async_graphql::Result<AuditEntryConnection> {
+        let request = page_request("audit", first, after, |key| Uuid::parse_str(key).ok())?;
+        let db = services(ctx)?.db.clone();
+        let page = domain::audit::list(&db, &request).await?;
+        Ok(listing(
+            "audit",
+            page,
+            |entry| entry.id.to_string(),
+            AuditEntry,
+            Box::new(move || {
+                let db = db.clone();
+                Box::pin(async move { domain::audit::count(&db).await })
+            }),
+        )
+        .into())
+    }
+}

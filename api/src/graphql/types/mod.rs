@@ -1,0 +1,7 @@
+//! GraphQL output types. Each wraps a row or a domain value and decides how it is shown;
+//! table rows never derive GraphQL traits themselves.
+
+pub mod audit;
+pub mod auth;
+pub mod location;
+pub mod user;

@@ -1,0 +1,52 @@
+//! `/health` (the process runs) and `/ready` (it can serve: the database answers).
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use super::HttpState;
+
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// 200 only when the database answers. The body names each dependency and its state; Redis
+/// being down makes the API degraded, not unready (every use of Redis has a fallback).
+pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) {
+    let database_up = matches!(
+        tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await,
+        Ok(Ok(()))
+    );
+    let backend = if state.config.database.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let redis = match &state.redis {
+        None => {
+            json!({ "status": "disabled", "detail": "REDIS_URL is not set; in-process fallbacks are used" })
+        }
+        Some(redis) if redis.is_up().await => json!({ "status": "up" }),
+        Some(_) => {
+            json!({ "status": "degraded", "detail": "Redis does not answer; in-process fallbacks are used" })
+        }
+    };
+    let status = if database_up {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": if database_up { "ready" } else { "unavailable" },
+        "checks": {
+            "database": { "status": if database_up { "up" } else { "down" }, "backend": backend },
+            "redis": redis,
+            "embeddings": { "status": "unavailable", "detail": "semantic search is not installed in this version" },
+            "scheduler": { "status": "disabled", "detail": "no scheduled jobs in this version" },
+        },
+    });
+    (status, Json(body))
+}

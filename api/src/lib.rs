@@ -1,0 +1,17 @@
+//! pos-api: the GraphQL server of pos-odata.
+//!
+//! # Layout
+//! - [`config`]: environment variables, validated once at start-up.
+//! - [`app`]: start-up (database, migrations, first start) and serving with graceful shutdown.
+//! - [`http`]: the axum router: `/graphql`, GraphiQL, `/graphql/ws`, `/health`, `/ready`, and
+//!   the middleware (body limit, timeout, CORS, request ids, tracing).
+//! - [`graphql`]: the schema; resolvers call `domain` and hold no business rule.
+//! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logging. [`redis`]: the optional Redis.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod graphql;
+pub mod http;
+pub mod redis;
+pub mod telemetry;

@@ -1,0 +1,33 @@
+use std::process::ExitCode;
+
+use api::cli::{Cli, Command};
+use api::config::Config;
+use clap::Parser;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if let Command::ExportSchema = command {
+        print!("{}", api::graphql::sdl());
+        return ExitCode::SUCCESS;
+    }
+    // An optional `.env` in the working directory; real environment variables win.
+    let _ = dotenvy::dotenv();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("pos-api: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    api::telemetry::init(config.log_format);
+    match api::cli::run(command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("pos-api: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
