@@ -1,0 +1,274 @@
+//! Logins, sessions and tokens, through real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
+
+mod common;
+
+use common::{ADMIN_PASSWORD, error_code};
+use serde_json::{Value, json};
+
+const ME: &str = "{ me { id username fullName role active } }";
+const REFRESH: &str = "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken expiresAt } }";
+const LOGOUT: &str = "mutation($t: String!) { logout(refreshToken: $t) }";
+
+fn refreshed(body: &Value) -> (String, String) {
+    let session = &body["data"]["refreshSession"];
+    assert!(session.is_object(), "refresh failed: {body}");
+    (
+        session["accessToken"].as_str().unwrap().to_owned(),
+        session["refreshToken"].as_str().unwrap().to_owned(),
+    )
+}
+
+both_backends! {
+    async fn login_returns_tokens_that_identify_the_user(backend) {
+        let app = backend.spawn().await;
+
+        let body = app.try_login("admin", ADMIN_PASSWORD).await;
+
+        let login = &body["data"]["login"];
+        assert_eq!(login["user"]["username"], "admin");
+        assert_eq!(login["user"]["role"], "ADMIN");
+        assert!(login["expiresAt"].as_str().unwrap().ends_with("+00:00"));
+        let me = app.gql(login["accessToken"].as_str(), ME, json!({})).await;
+        assert_eq!(me["data"]["me"]["username"], "admin");
+        assert_eq!(me["data"]["me"]["id"], login["user"]["id"]);
+    }
+
+    async fn usernames_are_matched_without_case_or_spaces(backend) {
+        let app = backend.spawn().await;
+
+        let body = app.try_login("  ADMIN ", ADMIN_PASSWORD).await;
+
+        assert_eq!(body["data"]["login"]["user"]["username"], "admin");
+    }
+
+    async fn wrong_password_and_unknown_user_get_the_same_answer(backend) {
+        let app = backend.spawn().await;
+
+        let wrong_password = app.try_login("admin", "not-the-password").await;
+        let unknown_user = app.try_login("nobody", ADMIN_PASSWORD).await;
+
+        assert_eq!(error_code(&wrong_password), "UNAUTHENTICATED");
+        assert_eq!(error_code(&unknown_user), "UNAUTHENTICATED");
+        assert_eq!(wrong_password["errors"][0]["message"], unknown_user["errors"][0]["message"]);
+        assert!(wrong_password["data"].is_null());
+        assert_eq!(app.count_rows("refresh_tokens").await, 0);
+    }
+
+    async fn empty_credentials_are_bad_input(backend) {
+        let app = backend.spawn().await;
+
+        let no_username = app.try_login("   ", ADMIN_PASSWORD).await;
+        let no_password = app.try_login("admin", "").await;
+
+        assert_eq!(error_code(&no_username), "BAD_USER_INPUT");
+        assert_eq!(no_username["errors"][0]["extensions"]["field"], "username");
+        assert_eq!(error_code(&no_password), "BAD_USER_INPUT");
+        assert_eq!(no_password["errors"][0]["extensions"]["field"], "password");
+    }
+
+    async fn repeated_failures_for_a_username_are_rate_limited(backend) {
+        let app = backend.spawn_with(&[("LOGIN_MAX_FAILURES_PER_USER", "3")]).await;
+        for _ in 0..3 {
+            let body = app.try_login("admin", "wrong-password").await;
+            assert_eq!(error_code(&body), "UNAUTHENTICATED");
+        }
+
+        let limited = app.try_login("admin", ADMIN_PASSWORD).await;
+
+        assert_eq!(error_code(&limited), "RATE_LIMITED");
+        let retry_after = limited["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().unwrap();
+        assert!((1..=900).contains(&retry_after), "{retry_after}");
+        assert_eq!(app.count_rows("refresh_tokens").await, 0);
+    }
+
+    async fn repeated_failures_from_an_address_are_rate_limited_across_usernames(backend) {
+        let app = backend
+            .spawn_with(&[("LOGIN_MAX_FAILURES_PER_ADDRESS", "4"), ("LOGIN_MAX_FAILURES_PER_USER", "100")])
+            .await;
+        for name in ["ana", "luis", "marta", "pablo"] {
+            assert_eq!(error_code(&app.try_login(name, "guess-123").await), "UNAUTHENTICATED");
+        }
+
+        let limited = app.try_login("admin", ADMIN_PASSWORD).await;
+
+        assert_eq!(error_code(&limited), "RATE_LIMITED");
+    }
+
+    async fn an_expired_access_token_is_refused(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let user_id = uuid::Uuid::parse_str(&admin.user_id).unwrap();
+        let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+        let expired = app
+            .app
+            .auth
+            .access_tokens()
+            .issue(user_id, uuid::Uuid::now_v7(), an_hour_ago)
+            .unwrap();
+
+        let body = app.gql(Some(&expired.token), ME, json!({})).await;
+
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+        assert_eq!(body["errors"][0]["message"], "access token expired");
+    }
+
+    async fn malformed_and_missing_tokens_are_unauthenticated(backend) {
+        let app = backend.spawn().await;
+
+        let garbage = app.gql(Some("not-a-token"), ME, json!({})).await;
+        let none = app.gql(None, ME, json!({})).await;
+        let wrong_scheme = app
+            .client
+            .post(app.url("/graphql"))
+            .header("Authorization", "Basic YWRtaW46YWRtaW4=")
+            .json(&json!({ "query": ME }))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+
+        for body in [&garbage, &none, &wrong_scheme] {
+            assert_eq!(error_code(body), "UNAUTHENTICATED", "{body}");
+            assert!(body["data"].is_null());
+        }
+    }
+
+    async fn login_works_even_with_a_stale_token_in_the_headers(backend) {
+        let app = backend.spawn().await;
+
+        let body = app
+            .gql(
+                Some("stale.token.here"),
+                "mutation { login(username: \"admin\", password: \"admin-password-1\") { accessToken } }",
+                json!({}),
+            )
+            .await;
+
+        assert!(body["data"]["login"]["accessToken"].is_string(), "{body}");
+    }
+
+    async fn refreshing_rotates_the_refresh_token(backend) {
+        let app = backend.spawn().await;
+        let session = app.admin().await;
+
+        let first = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
+        let (access, refresh) = refreshed(&first);
+        let replay = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
+
+        assert_ne!(refresh, session.refresh);
+        assert_eq!(app.gql(Some(&access), ME, json!({})).await["data"]["me"]["username"], "admin");
+        assert_eq!(error_code(&replay), "UNAUTHENTICATED");
+    }
+
+    async fn reusing_a_rotated_token_revokes_the_whole_family(backend) {
+        let app = backend.spawn().await;
+        let session = app.admin().await;
+        let (_, current) = refreshed(&app.gql(None, REFRESH, json!({ "t": session.refresh })).await);
+        let other_login = app.admin().await;
+
+        // A thief replays the first token: the family, including `current`, is revoked.
+        let theft = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
+        let legit = app.gql(None, REFRESH, json!({ "t": current })).await;
+        let unrelated = app.gql(None, REFRESH, json!({ "t": other_login.refresh })).await;
+
+        assert_eq!(error_code(&theft), "UNAUTHENTICATED");
+        assert_eq!(error_code(&legit), "UNAUTHENTICATED");
+        refreshed(&unrelated);
+    }
+
+    async fn an_unknown_refresh_token_is_unauthenticated(backend) {
+        let app = backend.spawn().await;
+
+        let body = app.gql(None, REFRESH, json!({ "t": "made-up" })).await;
+
+        assert_eq!(error_code(&body), "UNAUTHENTICATED");
+    }
+
+    async fn logout_ends_the_session(backend) {
+        let app = backend.spawn().await;
+        let session = app.admin().await;
+
+        let body = app.gql(None, LOGOUT, json!({ "t": session.refresh })).await;
+        let after = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
+        let unknown = app.gql(None, LOGOUT, json!({ "t": "never-issued" })).await;
+
+        assert_eq!(body["data"]["logout"], true);
+        assert_eq!(error_code(&after), "UNAUTHENTICATED");
+        assert_eq!(unknown["data"]["logout"], true);
+    }
+
+    async fn a_deactivated_user_is_locked_out_everywhere(backend) {
+        let app = backend.spawn().await;
+        let cashier = app.user_with_role("carla", "CASHIER").await;
+        let admin = app.admin().await;
+
+        let body = app
+            .gql(
+                Some(&admin.access),
+                "mutation($id: ID!) { setUserActive(id: $id, active: false) { id active } }",
+                json!({ "id": cashier.user_id }),
+            )
+            .await;
+        assert_eq!(body["data"]["setUserActive"]["active"], false, "{body}");
+
+        let login = app.try_login("carla", "password-123").await;
+        let refresh = app.gql(None, REFRESH, json!({ "t": cashier.refresh })).await;
+        let me = app.gql(Some(&cashier.access), ME, json!({})).await;
+        assert_eq!(error_code(&login), "UNAUTHENTICATED");
+        assert_eq!(login["errors"][0]["message"], "this account is deactivated");
+        assert_eq!(error_code(&refresh), "UNAUTHENTICATED");
+        assert_eq!(error_code(&me), "UNAUTHENTICATED");
+    }
+
+    async fn changing_the_password_keeps_this_session_and_ends_the_others(backend) {
+        let app = backend.spawn().await;
+        let here = app.admin().await;
+        let elsewhere = app.admin().await;
+
+        let body = app
+            .gql(
+                Some(&here.access),
+                "mutation { changePassword(currentPassword: \"admin-password-1\", newPassword: \"a-new-password\") }",
+                json!({}),
+            )
+            .await;
+
+        assert_eq!(body["data"]["changePassword"], true, "{body}");
+        refreshed(&app.gql(None, REFRESH, json!({ "t": here.refresh })).await);
+        assert_eq!(error_code(&app.gql(None, REFRESH, json!({ "t": elsewhere.refresh })).await), "UNAUTHENTICATED");
+        assert_eq!(error_code(&app.try_login("admin", ADMIN_PASSWORD).await), "UNAUTHENTICATED");
+        app.login("admin", "a-new-password").await;
+    }
+
+    async fn a_wrong_current_password_changes_nothing(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let audit_before = app.count_rows("audit_log").await;
+
+        let wrong = app
+            .gql(
+                Some(&admin.access),
+                "mutation { changePassword(currentPassword: \"nope-nope\", newPassword: \"a-new-password\") }",
+                json!({}),
+            )
+            .await;
+        let short = app
+            .gql(
+                Some(&admin.access),
+                "mutation { changePassword(currentPassword: \"admin-password-1\", newPassword: \"short\") }",
+                json!({}),
+            )
+            .await;
+
+        assert_eq!(error_code(&wrong), "BAD_USER_INPUT");
+        assert_eq!(wrong["errors"][0]["extensions"]["field"], "currentPassword");
+        assert_eq!(error_code(&short), "BAD_USER_INPUT");
+        assert_eq!(short["errors"][0]["extensions"]["field"], "newPassword");
+        app.login("admin", ADMIN_PASSWORD).await;
+        assert_eq!(app.count_rows("audit_log").await, audit_before);
+    }
+}

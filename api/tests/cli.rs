@@ -1,0 +1,329 @@
+//! The `pos-api` binary as an operator uses it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Backend;
+use serde_json::{Value, json};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_pos-api");
+
+/// A command with none of the developer's environment leaking into it.
+fn pos_api(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(BINARY);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A PostgreSQL URL for a database that does not exist yet (pos-api must create it).
+fn new_postgres_database(server: &str) -> (String, String) {
+    let name = format!("pos_test_cli_{}", uuid::Uuid::now_v7().simple());
+    let mut url = reqwest::Url::parse(server).unwrap();
+    url.set_path(&name);
+    (url.to_string(), name)
+}
+
+async fn drop_postgres_database(server: &str, name: &str) {
+    use sea_orm::ConnectionTrait;
+    let admin = sea_orm::Database::connect(server).await.unwrap();
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .await
+        .unwrap();
+}
+
+#[test]
+fn a_malformed_variable_stops_start_up_with_one_line_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = pos_api(dir.path())
+        .env("ACCESS_TOKEN_TTL", "soon")
+        .arg("migrate")
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("ACCESS_TOKEN_TTL:"), "{stderr}");
+}
+
+#[test]
+fn export_schema_prints_the_sdl_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = pos_api(dir.path())
+        .env("DATABASE_URL", "postgres://nowhere.invalid/db")
+        .arg("export-schema")
+        .output()
+        .unwrap();
+
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        api::graphql::sdl()
+    );
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for subcommand in ["serve", "migrate", "export-schema", "create-user"] {
+        let output = pos_api(dir.path())
+            .args([subcommand, "--help"])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{subcommand}");
+        assert!(
+            String::from_utf8(output.stdout)
+                .unwrap()
+                .contains("Usage: pos-api"),
+            "{subcommand}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn migrate_creates_the_embedded_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = pos_api(dir.path()).arg("migrate").output().unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("data/pos.db").exists());
+}
+
+#[tokio::test]
+async fn migrate_creates_a_missing_postgres_database() {
+    let Some(Backend::Postgres(server)) = Backend::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, name) = new_postgres_database(&server);
+
+    let first = pos_api(dir.path())
+        .env("DATABASE_URL", &url)
+        .arg("migrate")
+        .output()
+        .unwrap();
+    let again = pos_api(dir.path())
+        .env("DATABASE_URL", &url)
+        .arg("migrate")
+        .output()
+        .unwrap();
+
+    drop_postgres_database(&server, &name).await;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_user_reads_the_password_from_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = pos_api(dir.path())
+        .args([
+            "create-user",
+            "--username",
+            "Lucia",
+            "--role",
+            "manager",
+            "--full-name",
+            "Lucía Gil",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"lucia-password\n")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let config = api::config::Config::from_vars(
+        &[(
+            "DATA_DIR".to_string(),
+            dir.path().join("data").display().to_string(),
+        )]
+        .into(),
+    )
+    .unwrap();
+    let app = api::app::App::start(config).await.unwrap();
+    let session = app
+        .auth
+        .login(
+            &app.db,
+            "lucia",
+            "lucia-password",
+            "127.0.0.1".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.user.full_name, "Lucía Gil");
+    assert_eq!(session.user.role, domain::auth::Role::Manager);
+}
+
+#[test]
+fn create_user_refuses_a_short_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = pos_api(dir.path())
+        .args(["create-user", "--username", "pepe", "--role", "CASHIER"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("at least 8 characters"));
+}
+
+/// Runs `pos-api` (serve) until it listens, returning the child and its log lines so far.
+fn start_server(
+    command: &mut Command,
+    port: u16,
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = command
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (lines, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "pos-api did not start listening");
+        assert!(child.try_wait().unwrap().is_none(), "pos-api exited early");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, log)
+}
+
+fn sigterm(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+async fn login(port: u16, password: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .json(&json!({ "query": "mutation($p: String!) { login(username: \"admin\", password: $p) { accessToken user { username role } } }", "variables": { "p": password } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_configuration_it_serves_and_prints_the_admin_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, log) = start_server(&mut pos_api(dir.path()), port);
+
+    let lines: Vec<String> = log.try_iter().collect();
+    let password = lines
+        .iter()
+        .find_map(|l| l.split("generated password ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the generated password is logged")
+        .to_owned();
+    let body = login(port, &password).await;
+    sigterm(&child);
+    let status = child.wait().unwrap();
+
+    assert_eq!(body["data"]["login"]["user"]["role"], "ADMIN", "{body}");
+    assert!(status.success(), "SIGTERM ends pos-api cleanly");
+    assert!(dir.path().join("data/pos.db").exists());
+    assert!(dir.path().join("data/jwt_secret").exists());
+
+    // A restart keeps the admin (no new password) and the signing key (old tokens still work).
+    let (mut child, log) = start_server(&mut pos_api(dir.path()), port);
+    let me = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .bearer_auth(body["data"]["login"]["accessToken"].as_str().unwrap())
+        .json(&json!({ "query": "{ me { username } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    sigterm(&child);
+    child.wait().unwrap();
+    assert_eq!(me["data"]["me"]["username"], "admin", "{me}");
+    assert!(!log.try_iter().any(|l| l.contains("generated password")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgres_it_creates_the_database_and_serves() {
+    let Some(Backend::Postgres(server)) = Backend::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, name) = new_postgres_database(&server);
+    let port = free_port();
+    let (mut child, _log) = start_server(
+        pos_api(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("POS_ADMIN_PASSWORD", "pg-admin-password"),
+        port,
+    );
+
+    let body = login(port, "pg-admin-password").await;
+    sigterm(&child);
+    let status = child.wait().unwrap();
+    drop_postgres_database(&server, &name).await;
+
+    assert_eq!(body["data"]["login"]["user"]["username"], "admin", "{body}");
+    assert!(status.success());
+}

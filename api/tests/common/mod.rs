@@ -1,0 +1,314 @@
+//! The test harness: every test gets its own server on its own fresh database.
+//!
+//! `both_backends!` runs a test twice, on a temporary SQLite file and on a fresh PostgreSQL
+//! database created on the server `TEST_DATABASE_URL` points at (and dropped afterwards).
+//! Without `TEST_DATABASE_URL` the PostgreSQL half prints a notice and passes, so the suite
+//! runs anywhere; `.ci/run` always sets it.
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use api::app::App;
+use api::config::Config;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+/// Runs each test on SQLite and on PostgreSQL: `mod name { fn sqlite(); fn postgres(); }`.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)+) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let $backend = $crate::common::Backend::Sqlite;
+                    $body
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some($backend) = $crate::common::Backend::postgres() else {
+                        return;
+                    };
+                    $body
+                }
+            }
+        )+
+    };
+}
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// The server URL from `TEST_DATABASE_URL`.
+    Postgres(String),
+}
+
+impl Backend {
+    /// PostgreSQL when `TEST_DATABASE_URL` is set; otherwise a notice and `None`.
+    pub fn postgres() -> Option<Backend> {
+        env_or_notice("TEST_DATABASE_URL", "PostgreSQL").map(Backend::Postgres)
+    }
+
+    pub async fn spawn(&self) -> TestApp {
+        self.spawn_with(&[]).await
+    }
+
+    /// Starts a server with extra environment variables on top of the test defaults.
+    pub async fn spawn_with(&self, vars: &[(&str, &str)]) -> TestApp {
+        // Logs go through libtest's capture: shown only for failing tests.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "info,sqlx=warn,sea_orm=warn",
+            ))
+            .with_test_writer()
+            .try_init();
+        let data_dir = TempDir::new().expect("temp dir");
+        let database = TestDatabase::new(self, &data_dir);
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("DATA_DIR".into(), data_dir.path().display().to_string()),
+            ("DATABASE_URL".into(), database.url.clone()),
+            ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
+            ("POS_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+        ]);
+        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::from_vars(&env).expect("test configuration");
+
+        let app = App::start(config).await.expect("app starts");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.clone().serve(listener, async {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            app,
+            addr,
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+            server: Some(server),
+            _data_dir: data_dir,
+            database,
+        }
+    }
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _data_dir: TempDir,
+    /// Last: dropped after the server.
+    pub database: TestDatabase,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A logged-in session.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+    pub user_id: String,
+}
+
+impl TestApp {
+    /// Asks the server to stop (as SIGTERM does) and waits until it has.
+    pub async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request and returns the JSON body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
+    pub async fn try_login(&self, username: &str, password: &str) -> Value {
+        self.gql(
+            None,
+            "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken refreshToken expiresAt user { id username role active } } }",
+            json!({ "u": username, "p": password }),
+        )
+        .await
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Tokens {
+        let body = self.try_login(username, password).await;
+        let login = &body["data"]["login"];
+        assert!(login.is_object(), "login failed: {body}");
+        Tokens {
+            access: login["accessToken"].as_str().unwrap().to_owned(),
+            refresh: login["refreshToken"].as_str().unwrap().to_owned(),
+            user_id: login["user"]["id"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn admin(&self) -> Tokens {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user as the admin and logs them in.
+    pub async fn user_with_role(&self, username: &str, role: &str) -> Tokens {
+        let admin = self.admin().await;
+        let body = self
+            .gql(
+                Some(&admin.access),
+                "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+                json!({ "input": { "username": username, "fullName": username, "password": "password-123", "role": role } }),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "createUser failed: {body}");
+        self.login(username, "password-123").await
+    }
+
+    /// How many rows a table holds, straight from the database.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.app.db.get_database_backend();
+        let row = self
+            .app
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("count")
+    }
+}
+
+/// A Redis server for tests (`TEST_REDIS_URL`), or a notice and `None`.
+pub fn redis_url() -> Option<String> {
+    env_or_notice("TEST_REDIS_URL", "Redis")
+}
+
+/// The variable's value, or `None` after telling the developer (once per test binary) that
+/// the tests needing it are skipped. Written to stderr directly: libtest captures `eprintln!`
+/// of passing tests, and this notice must be seen.
+fn env_or_notice(var: &'static str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(value) if !value.trim().is_empty() => Some(value),
+        _ => {
+            static NOTICES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+            let mut shown = NOTICES.lock().unwrap_or_else(|e| e.into_inner());
+            if !shown.contains(&var) {
+                shown.push(var);
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note: {var} is not set: the {what} tests of this binary are skipped (.ci/run sets it)"
+                );
+            }
+            None
+        }
+    }
+}
+
+/// The error code of the first error of a response.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body}"))
+}
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    pub url: String,
+    /// The PostgreSQL server and database name, to drop it afterwards.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// The PostgreSQL server URL and database name, when on PostgreSQL.
+    pub fn postgres(&self) -> Option<(&str, &str)> {
+        self.postgres
+            .as_ref()
+            .map(|(server, name)| (server.as_str(), name.as_str()))
+    }
+
+    fn new(backend: &Backend, data_dir: &TempDir) -> Self {
+        match backend {
+            Backend::Sqlite => TestDatabase {
+                url: format!("sqlite://{}", data_dir.path().join("pos.db").display()),
+                postgres: None,
+            },
+            Backend::Postgres(server) => {
+                let name = format!("pos_test_{}", uuid::Uuid::now_v7().simple());
+                let mut url = reqwest::Url::parse(server).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDatabase {
+                    url: url.to_string(),
+                    postgres: Some((server.clone(), name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime; a thread with its own runtime may block.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                use sea_orm::{ConnectionTrait, Database};
+                let admin = Database::connect(server).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+    }
+}

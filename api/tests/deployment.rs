@@ -1,0 +1,164 @@
+//! The deployment files, checked without Docker: docker-compose.production.yml is parsed and
+//! compared with what pos-api reads, and `.env.example` must document every variable.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
+
+use std::collections::BTreeSet;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn repository_file(path: &str) -> String {
+    let full = format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("reading {full}: {e}"))
+}
+
+fn compose() -> Yaml {
+    let text = repository_file("docker-compose.production.yml");
+    YamlLoader::load_from_str(&text)
+        .expect("valid YAML")
+        .remove(0)
+}
+
+/// Names of `${VAR…}` references in a text.
+fn referenced_variables(text: &str) -> BTreeSet<String> {
+    text.split("${")
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+/// The variables pos-api's configuration reads: every `"UPPER_CASE"` literal in config.rs.
+fn variables_pos_api_reads() -> BTreeSet<String> {
+    let source = repository_file("api/src/config.rs");
+    source
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| {
+            s.contains('_')
+                && s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Variables `.env.example` lists, set or commented out (`NAME=` or `# NAME=`).
+fn documented_variables() -> BTreeSet<String> {
+    repository_file(".env.example")
+        .lines()
+        .map(|line| line.trim_start_matches('#').trim())
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.to_owned()))
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        })
+        .collect()
+}
+
+#[test]
+fn compose_runs_postgres_redis_and_pos_api_in_production_mode() {
+    let compose = compose();
+    let services = &compose["services"];
+    let api = &services["pos-api"];
+
+    assert!(!services["postgres"].is_badvalue() && !services["redis"].is_badvalue());
+    let image = api["image"].as_str().unwrap();
+    assert!(
+        image.contains("${APP_IMAGE_NAME") && image.contains("${APP_IMAGE_TAG"),
+        "{image}"
+    );
+    let env = &api["environment"];
+    assert_eq!(env["APP_ENV"].as_str(), Some("production"));
+    assert!(
+        env["DATABASE_URL"]
+            .as_str()
+            .unwrap()
+            .starts_with("postgres://")
+    );
+    assert!(
+        env["DATABASE_URL"]
+            .as_str()
+            .unwrap()
+            .contains("@postgres:5432/")
+    );
+    assert!(
+        env["REDIS_URL"]
+            .as_str()
+            .unwrap()
+            .contains("${REDIS_PASSWORD")
+    );
+    assert!(
+        env["JWT_SECRET_KEY"].as_str().unwrap().contains(":?"),
+        "the signing key is required"
+    );
+    for dependency in ["postgres", "redis"] {
+        assert_eq!(
+            api["depends_on"][dependency]["condition"].as_str(),
+            Some("service_healthy")
+        );
+    }
+    let healthcheck = format!("{:?}", api["healthcheck"]["test"]);
+    assert!(healthcheck.contains("/ready"), "{healthcheck}");
+    assert!(
+        api["ports"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str() == Some("5000:5000"))
+    );
+    assert!(api["stop_grace_period"].as_str().is_some());
+}
+
+#[test]
+fn compose_only_sets_variables_pos_api_reads() {
+    let compose = compose();
+    let known = variables_pos_api_reads();
+
+    let hash = compose["services"]["pos-api"]["environment"]
+        .as_hash()
+        .unwrap();
+    for key in hash.keys() {
+        let name = key.as_str().unwrap();
+        assert!(
+            known.contains(name) || name == "RUST_LOG",
+            "pos-api does not read {name}"
+        );
+    }
+}
+
+#[test]
+fn env_example_documents_every_variable() {
+    let documented = documented_variables();
+    let mut needed = variables_pos_api_reads();
+    needed.extend(referenced_variables(&repository_file(
+        "docker-compose.production.yml",
+    )));
+    needed.extend(
+        [
+            "POSTGRES_DB",
+            "POSTGRES_USER",
+            "POSTGRES_PASSWORD",
+            "REDIS_PASSWORD",
+            "SECRET_KEY",
+            "JWT_SECRET_KEY",
+            "APP_IMAGE_NAME",
+            "APP_IMAGE_TAG",
+        ]
+        .map(String::from),
+    );
+
+    let missing: Vec<_> = needed.difference(&documented).collect();
+
+    assert!(
+        missing.is_empty(),
+        ".env.example does not mention {missing:?}"
+    );
+}
