@@ -123,10 +123,12 @@ impl Config {
                 .map_err(|e| env.error("POS_ADMIN_PASSWORD", e.to_string()))?;
         }
         let redis_url = env.get("REDIS_URL");
-        if let Some(url) = &redis_url
-            && !(url.starts_with("redis://") || url.starts_with("rediss://"))
-        {
-            return Err(env.error("REDIS_URL", "expected redis://… or rediss://…"));
+        if let Some(url) = &redis_url {
+            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                return Err(env.error("REDIS_URL", "expected redis://… or rediss://…"));
+            }
+            fred::prelude::Config::from_url(url)
+                .map_err(|e| env.error("REDIS_URL", format!("not a valid Redis URL: {e}")))?;
         }
         let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
             Some(list) if list.trim() == "*" => CorsOrigins::Any,
@@ -171,7 +173,7 @@ impl Config {
         Ok(Config {
             app_env,
             database,
-            database_max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 10)?,
+            database_max_connections: env.positive("DATABASE_MAX_CONNECTIONS", 10)?,
             data_dir,
             redis_url,
             bind_addr: env.parse("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 5000)))?,
@@ -181,16 +183,16 @@ impl Config {
             refresh_token_ttl: env
                 .duration("REFRESH_TOKEN_TTL", Duration::from_secs(30 * 86_400))?,
             login_limits: LoginLimits {
-                per_username: env.parse("LOGIN_MAX_FAILURES_PER_USER", 5)?,
-                per_address: env.parse("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
+                per_username: env.positive("LOGIN_MAX_FAILURES_PER_USER", 5)?,
+                per_address: env.positive("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)?,
                 window: env.duration("LOGIN_FAILURE_WINDOW", Duration::from_secs(15 * 60))?,
             },
             cors_allowed_origins,
             graphql_introspection: env.flag("GRAPHQL_INTROSPECTION", !production)?,
-            graphql_max_depth: env.parse("GRAPHQL_MAX_DEPTH", 16)?,
-            graphql_max_complexity: env.parse("GRAPHQL_MAX_COMPLEXITY", 1000)?,
+            graphql_max_depth: env.positive("GRAPHQL_MAX_DEPTH", 16)?,
+            graphql_max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 1000)?,
             default_currency,
-            max_body_bytes: env.parse("MAX_BODY_BYTES", 1024 * 1024)?,
+            max_body_bytes: env.positive("MAX_BODY_BYTES", 1024 * 1024)?,
             request_timeout: env.duration("REQUEST_TIMEOUT", Duration::from_secs(30))?,
             shutdown_grace: env.duration("SHUTDOWN_GRACE", Duration::from_secs(30))?,
             trust_proxy_headers: env.flag("TRUST_PROXY_HEADERS", false)?,
@@ -236,6 +238,19 @@ impl Vars<'_> {
                 .parse()
                 .map_err(|e| self.error(var, format!("invalid value {raw:?}: {e}"))),
         }
+    }
+
+    /// A whole number of at least 1.
+    fn positive<T>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + From<u8>,
+        T::Err: std::fmt::Display,
+    {
+        let value = self.parse(var, default)?;
+        if value < T::from(1) {
+            return Err(self.error(var, "must be at least 1"));
+        }
+        Ok(value)
     }
 
     fn flag(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
@@ -325,6 +340,8 @@ mod tests {
             ("DEFAULT_CURRENCY", "EURO"),
             ("REDIS_URL", "localhost:6379"),
             ("APP_ENV", "staging"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("LOGIN_MAX_FAILURES_PER_USER", "-3"),
         ];
         for (var, value) in cases {
             let err = Config::from_vars(&vars(&[(var, value)])).unwrap_err();

@@ -287,4 +287,19 @@ both_backends! {
             assert_eq!(body["errors"][0]["extensions"]["field"], field);
         }
     }
+
+    async fn an_internal_failure_is_hidden_and_rolls_the_mutation_back(backend) {
+        use sea_orm::ConnectionTrait;
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let users = app.count_rows("users").await;
+        // The user row would insert fine; its audit row cannot, so neither may stay.
+        app.app.db.execute_unprepared("DROP TABLE audit_log").await.unwrap();
+
+        let body = app.gql(Some(&admin.access), CREATE, new_user("orphan", "CASHIER")).await;
+
+        assert_eq!(error_code(&body), "INTERNAL");
+        assert_eq!(body["errors"][0]["message"], "internal error");
+        assert_eq!(app.count_rows("users").await, users);
+    }
 }

@@ -2,12 +2,12 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::{BatchRequest, Data};
 use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{ConnectInfo, State, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
@@ -75,14 +75,41 @@ pub async fn graphiql_or_hint(headers: HeaderMap) -> Response {
     }
 }
 
-pub async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("pos-odata GraphiQL")
-            .finish(),
+/// The GraphiQL page. Its scripts and styles come from this binary too (see
+/// [`graphiql_asset`]), not from a CDN: a shop's network may have no internet.
+pub async fn graphiql() -> Html<&'static str> {
+    Html(include_str!("../../assets/graphiql/index.html"))
+}
+
+/// GraphiQL's files, embedded at build time (`scripts/fetch-graphiql-assets.sh` refreshes
+/// them from the npm registry).
+pub async fn graphiql_asset(Path(name): Path<String>) -> Response {
+    const JS: &str = "text/javascript; charset=utf-8";
+    const CSS: &str = "text/css; charset=utf-8";
+    let (body, content_type): (&'static [u8], &str) = match name.as_str() {
+        "graphiql.min.js" => (include_bytes!("../../assets/graphiql/graphiql.min.js"), JS),
+        "graphiql.min.css" => (
+            include_bytes!("../../assets/graphiql/graphiql.min.css"),
+            CSS,
+        ),
+        "react.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react.production.min.js"),
+            JS,
+        ),
+        "react-dom.production.min.js" => (
+            include_bytes!("../../assets/graphiql/react-dom.production.min.js"),
+            JS,
+        ),
+        _ => return (StatusCode::NOT_FOUND, "not found").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
     )
+        .into_response()
 }
 
 /// Subscriptions over `graphql-transport-ws`. The access token goes in `connection_init`'s

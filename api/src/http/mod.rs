@@ -39,6 +39,7 @@ pub fn router(state: HttpState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::graphiql_or_hint).post(graphql::execute))
         .route("/graphiql", get(graphql::graphiql))
+        .route("/graphiql/assets/{name}", get(graphql::graphiql_asset))
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
