@@ -16,7 +16,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{refresh_token, user};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     Set, TransactionTrait,
@@ -288,13 +288,10 @@ impl Auth {
         row.password_hash = Set(hash);
         row.updated_at = Set(now);
         row.update(&txn).await?;
-        refresh_token::Entity::update_many()
-            .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-            .filter(refresh_token::Column::UserId.eq(caller.user_id))
-            .filter(refresh_token::Column::FamilyId.ne(caller.session_id))
-            .filter(refresh_token::Column::RevokedAt.is_null())
-            .exec(&txn)
-            .await?;
+        let other_sessions = refresh_token::Column::UserId
+            .eq(caller.user_id)
+            .and(refresh_token::Column::FamilyId.ne(caller.session_id));
+        revoke_tokens(&txn, other_sessions, now).await?;
         audit::record(
             &txn,
             Some(caller.user_id),
@@ -376,13 +373,7 @@ async fn revoke_family(
     family_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_token::Column::FamilyId.eq(family_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(conn)
-        .await?;
-    Ok(())
+    revoke_tokens(conn, refresh_token::Column::FamilyId.eq(family_id), now).await
 }
 
 /// Ends every session of a user (password reset, deactivation).
@@ -391,9 +382,18 @@ pub(crate) async fn revoke_all_sessions(
     user_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    revoke_tokens(conn, refresh_token::Column::UserId.eq(user_id), now).await
+}
+
+/// Revokes the live refresh tokens that match `which`.
+async fn revoke_tokens(
+    conn: &impl ConnectionTrait,
+    which: impl IntoCondition,
+    now: DateTime<Utc>,
+) -> Result<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
-        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(which)
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(conn)
         .await?;
