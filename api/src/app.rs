@@ -29,12 +29,15 @@ pub struct App {
     pub auth: Arc<Auth>,
     pub schema: PosSchema,
     pub redis: Option<Redis>,
+    /// Counts of the statements run on `db`.
+    pub db_stats: Arc<domain::db::Stats>,
 }
 
 impl App {
     /// Opens and migrates the database, runs the first-start setup and builds the schema.
     pub async fn start(config: Config) -> anyhow::Result<App> {
-        let db = open_database(&config).await?;
+        let db_stats = Arc::new(domain::db::Stats::default());
+        let db = open_database(&config, db_stats.clone()).await?;
         let auth = Arc::new(Auth::new(auth_settings(&config)?));
         let first_start = bootstrap::first_start(
             &db,
@@ -55,6 +58,7 @@ impl App {
             Services {
                 db: db.clone(),
                 auth: auth.clone(),
+                currency: config.default_currency,
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,
@@ -68,6 +72,7 @@ impl App {
             auth,
             schema,
             redis,
+            db_stats,
         })
     }
 
@@ -119,9 +124,12 @@ impl App {
 }
 
 /// Connects (creating the database when missing) and applies pending migrations.
-pub async fn open_database(config: &Config) -> anyhow::Result<DatabaseConnection> {
+pub async fn open_database(
+    config: &Config,
+    stats: Arc<domain::db::Stats>,
+) -> anyhow::Result<DatabaseConnection> {
     let target = config.database.redacted();
-    let db = domain::db::connect(&config.database, config.database_max_connections)
+    let db = domain::db::connect(&config.database, config.database_max_connections, stats)
         .await
         .with_context(|| format!("opening the {target}"))?;
     Migrator::up(&db, None)

@@ -67,7 +67,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            app::open_database(&config).await?;
+            app::open_database(&config, Default::default()).await?;
             Ok(())
         }
         Command::ExportSchema => {
@@ -115,7 +115,7 @@ async fn create_user(
     let username = Username::parse(username)?;
     let full_name = FullName::parse(full_name.unwrap_or(username.as_str()))?;
     let password = Password::parse(read_password()?, "password")?;
-    let db = app::open_database(&config).await?;
+    let db = app::open_database(&config, Default::default()).await?;
     let auth = Auth::new(app::auth_settings(&config)?);
     let user = domain::users::create(
         &db,

@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -66,11 +68,50 @@ impl DatabaseTarget {
     }
 }
 
-/// Opens the database, creating it when it does not exist yet.
+/// Counts of the statements a connection has run, for tests and metrics.
+#[derive(Debug, Default)]
+pub struct Stats {
+    statements: AtomicU64,
+    failed: AtomicU64,
+}
+
+impl Stats {
+    /// Statements run so far (successful or not).
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Statements that returned an error.
+    pub fn failed(&self) -> u64 {
+        self.failed.load(Ordering::Relaxed)
+    }
+}
+
+/// Statements slower than this are logged (their SQL, never their values).
+const SLOW_STATEMENT: Duration = Duration::from_millis(500);
+
+/// Opens the database, creating it when it does not exist yet; `stats` counts every statement
+/// run through the returned connection and its clones.
 pub async fn connect(
     target: &DatabaseTarget,
     max_connections: u32,
+    stats: Arc<Stats>,
 ) -> Result<DatabaseConnection, DbErr> {
+    let mut db = open(target, max_connections).await?;
+    db.set_metric_callback(move |info| {
+        stats.statements.fetch_add(1, Ordering::Relaxed);
+        if info.failed {
+            stats.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        if info.elapsed > SLOW_STATEMENT {
+            let elapsed_ms = u64::try_from(info.elapsed.as_millis()).unwrap_or(u64::MAX);
+            tracing::warn!(elapsed_ms, sql = %info.statement.sql, "slow SQL statement");
+        }
+    });
+    Ok(db)
+}
+
+async fn open(target: &DatabaseTarget, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     match target {
         DatabaseTarget::Sqlite(path) => connect_sqlite(path).await,
         DatabaseTarget::Postgres(url) => {

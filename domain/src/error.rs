@@ -37,6 +37,13 @@ pub enum Error {
     /// Too many attempts.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    /// A tracked product has less stock than the change needs.
+    #[error("not enough stock of {sku}: {} available", crate::quantity::format_milli(*available_milli))]
+    InsufficientStock {
+        product_id: uuid::Uuid,
+        sku: String,
+        available_milli: i64,
+    },
     /// Anything else. The message never says what happened; the cause is logged.
     #[error("internal error")]
     Internal(#[source] Cause),
@@ -54,6 +61,7 @@ impl Error {
             Error::NotFound { .. } => "NOT_FOUND",
             Error::Conflict { .. } => "CONFLICT",
             Error::RateLimited { .. } => "RATE_LIMITED",
+            Error::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Error::Internal(_) => "INTERNAL",
         }
     }
@@ -81,6 +89,10 @@ impl Error {
 
     pub fn internal(cause: impl Into<Cause>) -> Self {
         Error::Internal(cause.into())
+    }
+
+    pub fn not_found(entity: &'static str) -> Self {
+        Error::NotFound { entity }
     }
 }
 

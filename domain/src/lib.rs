@@ -3,10 +3,12 @@
 //! # Layout
 //! - [`error`]: the one error type; every variant carries the contract's error code.
 //! - [`auth`]: logins, sessions (refresh-token families), access tokens, login rate limits.
-//! - [`users`], [`locations`], [`audit`]: one module per business area.
+//! - [`users`], [`locations`], [`catalog`], [`inventory`], [`customers`], [`audit`]: one
+//!   module per business area.
 //! - [`bootstrap`]: what a fresh database gets on first start.
 //! - [`db`]: opening SQLite or PostgreSQL; the only place that tells them apart at connect time.
-//! - [`pagination`], [`money`]: value types used across areas.
+//! - [`pagination`], [`money`], [`quantity`], [`text`]: value types and parsing used across
+//!   areas (amounts in minor units, quantities in thousandths, folded text).
 //!
 //! Functions that only read or write take `&impl ConnectionTrait`, so a caller can run them
 //! inside its own transaction. Use cases that must do slow work first (hashing a password)
@@ -16,11 +18,16 @@
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
+pub mod catalog;
+pub mod customers;
 pub mod db;
 pub mod error;
+pub mod inventory;
 pub mod locations;
 pub mod money;
 pub mod pagination;
+pub mod quantity;
+pub mod text;
 pub mod users;
 
 pub use error::{Error, Result};

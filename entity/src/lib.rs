@@ -8,6 +8,12 @@
 //! never imports this one (an old migration must not change when a model does).
 
 pub mod audit_log;
+pub mod category;
+pub mod customer;
 pub mod location;
+pub mod product;
 pub mod refresh_token;
+pub mod stock_level;
+pub mod stock_movement;
+pub mod tax_rate;
 pub mod user;

@@ -13,6 +13,9 @@ mod m20261128_000001_create_users;
 mod m20261128_000002_create_refresh_tokens;
 mod m20261128_000003_create_audit_log;
 mod m20261128_000004_create_locations;
+mod m20261128_000005_create_catalog;
+mod m20261128_000006_create_stock;
+mod m20261128_000007_create_customers;
 
 pub struct Migrator;
 
@@ -24,6 +27,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_create_refresh_tokens::Migration),
             Box::new(m20261128_000003_create_audit_log::Migration),
             Box::new(m20261128_000004_create_locations::Migration),
+            Box::new(m20261128_000005_create_catalog::Migration),
+            Box::new(m20261128_000006_create_stock::Migration),
+            Box::new(m20261128_000007_create_customers::Migration),
         ]
     }
 }

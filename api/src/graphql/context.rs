@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID};
 use domain::Error;
 use domain::auth::{Auth, Principal};
+use domain::money::Currency;
 use sea_orm::DatabaseConnection;
 use tokio::sync::OnceCell;
 use uuid::Uuid;
@@ -89,6 +90,8 @@ impl Caller {
 pub struct Services {
     pub db: DatabaseConnection,
     pub auth: Arc<Auth>,
+    /// The shop's one currency (`DEFAULT_CURRENCY`).
+    pub currency: Currency,
 }
 
 /// The shared services. A schema built without them only prints the SDL.
@@ -112,4 +115,20 @@ pub async fn principal<'a>(ctx: &Context<'a>) -> Result<&'a Principal, Error> {
 pub fn parse_id(id: &ID, field: &'static str) -> Result<Uuid, Error> {
     Uuid::parse_str(id.as_str())
         .map_err(|_| Error::bad_input(field, format!("{:?} is not a valid ID", id.as_str())))
+}
+
+/// Commits `txn` when `result` is a success; otherwise drops it, which rolls it back.
+pub async fn commit<T>(
+    txn: sea_orm::DatabaseTransaction,
+    result: Result<T, Error>,
+) -> Result<T, Error> {
+    let value = result?;
+    txn.commit().await?;
+    Ok(value)
+}
+
+/// Opens the transaction a mutation runs in.
+pub async fn begin(ctx: &Context<'_>) -> Result<sea_orm::DatabaseTransaction, Error> {
+    use sea_orm::TransactionTrait;
+    Ok(services(ctx)?.db.begin().await?)
 }

@@ -182,6 +182,17 @@ fn classify(err: &mut ServerError) {
         domain::Error::RateLimited { retry_after_secs } => {
             extensions.set("retryAfterSeconds", Value::from(*retry_after_secs));
         }
+        domain::Error::InsufficientStock {
+            product_id,
+            available_milli,
+            ..
+        } => {
+            extensions.set("productId", product_id.to_string());
+            extensions.set(
+                "available",
+                domain::quantity::format_milli(*available_milli),
+            );
+        }
         domain::Error::Internal(cause) => {
             tracing::error!(error = %error_chain(cause.as_ref()), path = ?err.path, "internal error");
             err.message = "internal error".to_owned();

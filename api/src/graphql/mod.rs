@@ -18,12 +18,10 @@ pub mod pagination;
 pub mod query;
 pub mod types;
 
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
 
 use self::context::Services;
 use self::errors::{ErrorCodes, QueryLimits};
-use self::loaders::UserLoader;
 use self::mutation::MutationRoot;
 use self::query::QueryRoot;
 
@@ -41,8 +39,9 @@ pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, Em
 
 /// The schema the server runs.
 pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> PosSchema {
-    let users = DataLoader::new(UserLoader(services.db.clone()), tokio::spawn);
-    let builder = builder(limits).data(services).data(users);
+    let builder = builder(limits)
+        .extension(loaders::RequestLoaders(services.db.clone()))
+        .data(services);
     if introspection {
         builder.finish()
     } else {

@@ -2,6 +2,9 @@
 //! everything it says or nothing.
 
 mod auth;
+mod catalog;
+mod customers;
+mod inventory;
 mod users;
 
 use async_graphql::MergedObject;
@@ -9,4 +12,10 @@ use async_graphql::MergedObject;
 /// Changes. Every field needs an access token unless its description says otherwise.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(auth::AuthMutation, users::UserMutation);
+pub struct MutationRoot(
+    auth::AuthMutation,
+    users::UserMutation,
+    catalog::CatalogMutation,
+    inventory::InventoryMutation,
+    customers::CustomerMutation,
+);

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use crate::graphql::context::services;
 use crate::graphql::guards::RoleGuard;
+use crate::graphql::loaders::prime;
 use crate::graphql::pagination::{listing, page_request};
 use crate::graphql::types::audit::{AuditEntry, AuditEntryConnection};
 
@@ -24,6 +25,18 @@ impl AuditQuery {
         let request = page_request("audit", first, after, |key| Uuid::parse_str(key).ok())?;
         let db = services(ctx)?.db.clone();
         let page = domain::audit::list(&db, &request).await?;
+        if ctx
+            .look_ahead()
+            .field("edges")
+            .field("node")
+            .field("actor")
+            .exists()
+        {
+            let actors: std::collections::BTreeSet<Uuid> =
+                page.items.iter().filter_map(|e| e.actor_id).collect();
+            let actors: Vec<Uuid> = actors.into_iter().collect();
+            prime(ctx, domain::users::get_many(&db, &actors).await?).await?;
+        }
         Ok(listing(
             "audit",
             page,

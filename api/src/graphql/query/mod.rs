@@ -1,6 +1,9 @@
 //! Query root: one object per area, merged.
 
 mod audit;
+mod catalog;
+mod customers;
+mod inventory;
 mod locations;
 mod users;
 
@@ -12,5 +15,8 @@ use async_graphql::MergedObject;
 pub struct QueryRoot(
     users::UserQuery,
     locations::LocationQuery,
+    catalog::CatalogQuery,
+    inventory::InventoryQuery,
+    customers::CustomerQuery,
     audit::AuditQuery,
 );

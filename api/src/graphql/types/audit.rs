@@ -1,10 +1,9 @@
-use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 use entity::audit_log;
 
 use super::user::User;
-use crate::graphql::loaders::UserLoader;
+use crate::graphql::loaders::load;
 use crate::graphql::pagination::connection_type;
 
 /// One recorded change: who did what to which entity, and when.
@@ -48,8 +47,7 @@ impl AuditEntry {
         let Some(actor_id) = self.0.actor_id else {
             return Ok(None);
         };
-        let loader = ctx.data::<DataLoader<UserLoader>>()?;
-        Ok(loader.load_one(actor_id).await?.map(User))
+        Ok(load::<entity::user::Model>(ctx, actor_id).await?.map(User))
     }
 }
 

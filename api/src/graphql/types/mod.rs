@@ -3,5 +3,9 @@
 
 pub mod audit;
 pub mod auth;
+pub mod catalog;
+pub mod customer;
+pub mod inventory;
 pub mod location;
+pub mod scalars;
 pub mod user;

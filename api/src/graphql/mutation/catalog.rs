@@ -1,0 +1,287 @@
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
+use domain::auth::Role;
+use domain::catalog::products::{NewProduct, ProductChanges};
+
+use crate::graphql::context::{begin, commit, parse_id, principal, services};
+use crate::graphql::guards::RoleGuard;
+use crate::graphql::types::catalog::{Category, Product, TaxRate, Unit};
+use crate::graphql::types::location::Location;
+use crate::graphql::types::scalars::Decimal;
+
+/// A new store or warehouse.
+#[derive(InputObject)]
+pub struct CreateLocationInput {
+    /// Short code, 1 to 16 of A-Z, 0-9, `-`, `_` (upper-cased); prefixes sale numbers. Taken:
+    /// CONFLICT.
+    pub code: String,
+    /// Name shown on screens and receipts.
+    pub name: String,
+    /// IANA time zone, e.g. `Europe/Madrid`.
+    pub timezone: String,
+    /// Whether shelf prices include tax here (true) or tax is added at the till (false).
+    #[graphql(default = true)]
+    pub prices_include_tax: bool,
+}
+
+/// A new tax rate.
+#[derive(InputObject)]
+pub struct CreateTaxRateInput {
+    /// Name shown on receipts, unique, e.g. "IVA reducido".
+    pub name: String,
+    /// The rate as a percentage, 0 to 100 with at most 3 decimals: "21", "10.5".
+    pub rate_percent: Decimal,
+}
+
+/// A new category.
+#[derive(InputObject)]
+pub struct CreateCategoryInput {
+    /// Name, unique among its siblings (CONFLICT).
+    pub name: String,
+    /// The category it sits under; absent for a top-level category.
+    pub parent_id: Option<ID>,
+}
+
+/// Changes to a category; an absent field is left alone.
+#[derive(InputObject)]
+pub struct UpdateCategoryInput {
+    /// New name, unique among its siblings.
+    pub name: Option<String>,
+    /// New parent; null makes it top-level. Under itself or its own subcategory:
+    /// BAD_USER_INPUT.
+    pub parent_id: MaybeUndefined<ID>,
+}
+
+/// A new product. Amounts are in the shop's currency, written as shelf prices are.
+#[derive(InputObject)]
+pub struct CreateProductInput {
+    /// The shop's own code, unique (CONFLICT), no spaces.
+    pub sku: String,
+    /// Barcode, unique (CONFLICT). One of 8, 12 or 13 digits must carry a valid EAN/UPC check
+    /// digit.
+    pub barcode: Option<String>,
+    /// Name shown at the register and on receipts.
+    pub name: String,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Its category.
+    pub category_id: Option<ID>,
+    /// How it is measured; UNIT products sell in whole numbers.
+    #[graphql(default_with = "Unit::Unit")]
+    pub unit: Unit,
+    /// Shelf price per unit, not negative.
+    pub price: Decimal,
+    /// What one unit costs the shop.
+    pub cost: Option<Decimal>,
+    /// Its VAT rate; absent means no tax.
+    pub tax_rate_id: Option<ID>,
+    /// Whether stock is counted (default true).
+    #[graphql(default = true)]
+    pub track_stock: bool,
+    /// Stock at or below this at a location makes it low on stock there.
+    pub low_stock_threshold: Option<Decimal>,
+}
+
+/// Changes to a product: an absent field is left alone; null clears an optional one
+/// (barcode, description, categoryId, taxRateId, cost, lowStockThreshold).
+#[derive(InputObject)]
+pub struct UpdateProductInput {
+    /// New SKU, unique.
+    pub sku: MaybeUndefined<String>,
+    /// New barcode, unique; null removes it.
+    pub barcode: MaybeUndefined<String>,
+    /// New name.
+    pub name: MaybeUndefined<String>,
+    /// New description; null removes it.
+    pub description: MaybeUndefined<String>,
+    /// New category; null removes it.
+    pub category_id: MaybeUndefined<ID>,
+    /// New shelf price.
+    pub price: MaybeUndefined<Decimal>,
+    /// New cost; null makes it unknown.
+    pub cost: MaybeUndefined<Decimal>,
+    /// New VAT rate; null means no tax.
+    pub tax_rate_id: MaybeUndefined<ID>,
+    /// New low-stock threshold; null turns alerts off.
+    pub low_stock_threshold: MaybeUndefined<Decimal>,
+    /// true brings an archived product back; false archives it.
+    pub active: MaybeUndefined<bool>,
+}
+
+/// `MaybeUndefined` as the domain's `Option<Option<_>>`: absent, null, or a value.
+pub fn patch<T, U>(
+    value: MaybeUndefined<T>,
+    map: impl FnOnce(T) -> domain::Result<U>,
+) -> domain::Result<Option<Option<U>>> {
+    match value {
+        MaybeUndefined::Undefined => Ok(None),
+        MaybeUndefined::Null => Ok(Some(None)),
+        MaybeUndefined::Value(value) => Ok(Some(Some(map(value)?))),
+    }
+}
+
+fn id_field(field: &'static str) -> impl Fn(ID) -> domain::Result<uuid::Uuid> {
+    move |id| parse_id(&id, field)
+}
+
+fn text(value: Decimal) -> domain::Result<String> {
+    Ok(value.0)
+}
+
+#[derive(Default)]
+pub struct CatalogMutation;
+
+#[Object]
+impl CatalogMutation {
+    /// Creates a store or warehouse in the shop's currency. ADMIN only.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn create_location(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new location.")] input: CreateLocationInput,
+    ) -> async_graphql::Result<Location> {
+        let actor = principal(ctx).await?.user_id;
+        let new = domain::locations::NewLocation {
+            code: input.code,
+            name: input.name,
+            timezone: input.timezone,
+            prices_include_tax: input.prices_include_tax,
+        };
+        let txn = begin(ctx).await?;
+        let created = domain::locations::create(&txn, actor, services(ctx)?.currency, new).await;
+        Ok(Location(commit(txn, created).await?))
+    }
+
+    /// Creates a tax rate. ADMIN only.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn create_tax_rate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new tax rate.")] input: CreateTaxRateInput,
+    ) -> async_graphql::Result<TaxRate> {
+        let actor = principal(ctx).await?.user_id;
+        let new = domain::catalog::tax_rates::NewTaxRate::parse(
+            &input.name,
+            input.rate_percent.as_str(),
+        )?;
+        let txn = begin(ctx).await?;
+        let created = domain::catalog::tax_rates::create(&txn, actor, new).await;
+        Ok(TaxRate(commit(txn, created).await?))
+    }
+
+    /// Creates a category. MANAGER or ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn create_category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new category.")] input: CreateCategoryInput,
+    ) -> async_graphql::Result<Category> {
+        let actor = principal(ctx).await?.user_id;
+        let name = domain::catalog::categories::parse_name(&input.name)?;
+        let parent = input.parent_id.map(id_field("parentId")).transpose()?;
+        let txn = begin(ctx).await?;
+        let created = domain::catalog::categories::create(&txn, actor, name, parent).await;
+        Ok(Category(commit(txn, created).await?))
+    }
+
+    /// Renames a category or moves it in the tree. MANAGER or ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn update_category(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The category to change.")] id: ID,
+        #[graphql(desc = "What to change.")] input: UpdateCategoryInput,
+    ) -> async_graphql::Result<Category> {
+        let actor = principal(ctx).await?.user_id;
+        let id = parse_id(&id, "id")?;
+        let name = input
+            .name
+            .as_deref()
+            .map(domain::catalog::categories::parse_name)
+            .transpose()?;
+        let parent = patch(input.parent_id, id_field("parentId"))?;
+        let txn = begin(ctx).await?;
+        let updated = domain::catalog::categories::update(&txn, actor, id, name, parent).await;
+        Ok(Category(commit(txn, updated).await?))
+    }
+
+    /// Creates a product. MANAGER or ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn create_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new product.")] input: CreateProductInput,
+    ) -> async_graphql::Result<Product> {
+        let actor = principal(ctx).await?.user_id;
+        let new = NewProduct {
+            sku: input.sku,
+            barcode: input.barcode,
+            name: input.name,
+            description: input.description,
+            category_id: input.category_id.map(id_field("categoryId")).transpose()?,
+            unit: input.unit.into(),
+            price: input.price.0,
+            cost: input.cost.map(|c| c.0),
+            tax_rate_id: input.tax_rate_id.map(id_field("taxRateId")).transpose()?,
+            track_stock: input.track_stock,
+            low_stock_threshold: input.low_stock_threshold.map(|t| t.0),
+        };
+        let currency = services(ctx)?.currency;
+        let txn = begin(ctx).await?;
+        let created = domain::catalog::products::create(&txn, actor, currency, new).await;
+        Ok(Product {
+            row: commit(txn, created).await?,
+            currency,
+        })
+    }
+
+    /// Changes a product; see `UpdateProductInput` for absent and null fields. MANAGER or
+    /// ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn update_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product to change.")] id: ID,
+        #[graphql(desc = "What to change.")] input: UpdateProductInput,
+    ) -> async_graphql::Result<Product> {
+        let actor = principal(ctx).await?.user_id;
+        let id = parse_id(&id, "id")?;
+        let changes = ProductChanges {
+            sku: patch(input.sku, Ok)?,
+            barcode: patch(input.barcode, Ok)?,
+            name: patch(input.name, Ok)?,
+            description: patch(input.description, Ok)?,
+            category_id: patch(input.category_id, id_field("categoryId"))?,
+            price: patch(input.price, text)?,
+            cost: patch(input.cost, text)?,
+            tax_rate_id: patch(input.tax_rate_id, id_field("taxRateId"))?,
+            low_stock_threshold: patch(input.low_stock_threshold, text)?,
+            active: patch(input.active, Ok)?,
+        };
+        let currency = services(ctx)?.currency;
+        let txn = begin(ctx).await?;
+        let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
+        Ok(Product {
+            row: commit(txn, updated).await?,
+            currency,
+        })
+    }
+
+    /// Archives a product: it leaves lists and searches and cannot be sold; history keeps it.
+    /// `updateProduct(active: true)` brings it back. MANAGER or ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn archive_product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product to archive.")] id: ID,
+    ) -> async_graphql::Result<Product> {
+        let actor = principal(ctx).await?.user_id;
+        let id = parse_id(&id, "id")?;
+        let currency = services(ctx)?.currency;
+        let txn = begin(ctx).await?;
+        let archived = domain::catalog::products::archive(&txn, actor, id).await;
+        Ok(Product {
+            row: commit(txn, archived).await?,
+            currency,
+        })
+    }
+}

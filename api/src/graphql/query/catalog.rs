@@ -1,0 +1,145 @@
+use async_graphql::{Context, ID, InputObject, Object};
+
+use crate::graphql::context::{parse_id, principal, services};
+use crate::graphql::pagination::{listing, page_request};
+use crate::graphql::types::catalog::{
+    Category, Product, ProductConnection, TaxRate, prime_products,
+};
+use domain::catalog::products::{ProductFilter as DomainFilter, ProductKey};
+
+/// Which products `products` lists.
+#[derive(InputObject, Default)]
+pub struct ProductFilter {
+    /// Contained in the name, SKU or barcode, ignoring case and accents.
+    pub text: Option<String>,
+    /// Products of this category or of any category below it.
+    pub category_id: Option<ID>,
+    /// true (the default): active products; false: archived ones.
+    pub active: Option<bool>,
+    /// Only tracked products at or below their low-stock threshold at this location.
+    pub low_stock_at: Option<ID>,
+}
+
+impl ProductFilter {
+    fn parse(self) -> domain::Result<DomainFilter> {
+        Ok(DomainFilter {
+            text: self.text,
+            category_id: self
+                .category_id
+                .as_ref()
+                .map(|id| parse_id(id, "categoryId"))
+                .transpose()?,
+            active: self.active.unwrap_or(true),
+            low_stock_at: self
+                .low_stock_at
+                .as_ref()
+                .map(|id| parse_id(id, "lowStockAt"))
+                .transpose()?,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct CatalogQuery;
+
+#[Object]
+impl CatalogQuery {
+    /// All tax rates, lowest first. Any role.
+    async fn tax_rates(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TaxRate>> {
+        principal(ctx).await?;
+        let db = &services(ctx)?.db;
+        Ok(domain::catalog::tax_rates::list(db)
+            .await?
+            .into_iter()
+            .map(TaxRate)
+            .collect())
+    }
+
+    /// All categories, by name (the whole tree; follow `parent`). Any role.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        principal(ctx).await?;
+        let db = &services(ctx)?.db;
+        Ok(domain::catalog::categories::list(db)
+            .await?
+            .into_iter()
+            .map(Category)
+            .collect())
+    }
+
+    /// One product by ID, archived ones too. Any role.
+    async fn product(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The product's ID.")] id: ID,
+    ) -> async_graphql::Result<Product> {
+        principal(ctx).await?;
+        let id = parse_id(&id, "id")?;
+        let services = services(ctx)?;
+        let row = domain::catalog::products::get(&services.db, id).await?;
+        Ok(Product {
+            row,
+            currency: services.currency,
+        })
+    }
+
+    /// The product whose barcode or SKU is exactly `code`, as a scanner sends it (a barcode
+    /// match wins over a SKU match). Archived products too, with `active: false`. Unknown
+    /// code: null, not an error. Any role.
+    async fn product_by_code(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A barcode or SKU, exactly.")] code: String,
+    ) -> async_graphql::Result<Option<Product>> {
+        principal(ctx).await?;
+        let services = services(ctx)?;
+        let found = domain::catalog::products::by_code(&services.db, &code).await?;
+        Ok(found.map(|row| Product {
+            row,
+            currency: services.currency,
+        }))
+    }
+
+    /// Products by name, in pages. Any role.
+    async fn products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size: default 20, at most 100.")] first: Option<i32>,
+        #[graphql(desc = "Cursor of the last edge already seen (`pageInfo.endCursor`).")]
+        after: Option<String>,
+        #[graphql(desc = "Which products; without it, all active products.")] filter: Option<
+            ProductFilter,
+        >,
+    ) -> async_graphql::Result<ProductConnection> {
+        principal(ctx).await?;
+        let request = page_request("product", first, after, |key| {
+            serde_json::from_str::<ProductKey>(key).ok()
+        })?;
+        let filter = filter.unwrap_or_default().parse()?;
+        let services = services(ctx)?;
+        let (db, currency) = (services.db.clone(), services.currency);
+        let page = domain::catalog::products::list(&db, &filter, &request).await?;
+        prime_products(
+            ctx,
+            ctx.look_ahead().field("edges").field("node"),
+            &page.items,
+        )
+        .await?;
+        Ok(listing(
+            "product",
+            page,
+            |p| {
+                serde_json::to_string(&ProductKey {
+                    name: p.name.clone(),
+                    id: p.id,
+                })
+                .unwrap_or_default()
+            },
+            |row| Product { row, currency },
+            Box::new(move || {
+                let (db, filter) = (db.clone(), filter.clone());
+                Box::pin(async move { domain::catalog::products::count(&db, &filter).await })
+            }),
+        )
+        .into())
+    }
+}
