@@ -203,6 +203,64 @@ impl TestApp {
         self.login(username, "password-123").await
     }
 
+    /// Runs an operation that must succeed and returns its `data`.
+    pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
+        let body = self.gql(Some(token), query, variables).await;
+        assert!(body["errors"].is_null(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// The id of the `MAIN` location every fresh database has.
+    pub async fn main_location(&self, token: &str) -> String {
+        let data = self.ok(token, "{ locations { id code } }", json!({})).await;
+        data["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["code"] == "MAIN")
+            .map(|l| l["id"].as_str().unwrap().to_owned())
+            .expect("MAIN exists")
+    }
+
+    /// Creates a product (SKU `sku`, price 1.00, tracked) with `extra` fields on top, and
+    /// returns its id.
+    pub async fn product(&self, token: &str, sku: &str, extra: Value) -> String {
+        let mut input = json!({ "sku": sku, "name": format!("Product {sku}"), "price": "1.00" });
+        input
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().cloned().unwrap_or_default());
+        let data = self
+            .ok(
+                token,
+                "mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }",
+                json!({ "input": input }),
+            )
+            .await;
+        data["createProduct"]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Receives `quantity` of a product at a location.
+    pub async fn receive(&self, token: &str, location: &str, product: &str, quantity: &str) {
+        self.ok(
+            token,
+            "mutation($input: ReceiveStockInput!) { receiveStock(input: $input) { id } }",
+            json!({ "input": { "locationId": location, "lines": [{ "productId": product, "quantity": quantity }] } }),
+        )
+        .await;
+    }
+
+    /// Fails the test when some stock level differs from the sum of its movements.
+    pub async fn assert_ledger_holds(&self) {
+        let wrong = domain::inventory::ledger_discrepancies(&self.app.db)
+            .await
+            .unwrap();
+        assert!(
+            wrong.is_empty(),
+            "levels that differ from their movements: {wrong:?}"
+        );
+    }
+
     /// How many rows a table holds, straight from the database.
     pub async fn count_rows(&self, table: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};
