@@ -16,7 +16,10 @@ both_backends! {
 
         assert_eq!(applied, Migrator::migrations().len());
         assert!(Migrator::get_pending_migrations(&app.app.db).await.unwrap().is_empty());
-        for table in ["users", "refresh_tokens", "audit_log", "locations"] {
+        for table in [
+            "users", "refresh_tokens", "audit_log", "locations", "tax_rates", "categories", "products",
+            "stock_levels", "stock_movements", "customers",
+        ] {
             assert!(app.count_rows(table).await >= 0, "{table}");
         }
     }
