@@ -30,6 +30,9 @@ pub enum Command {
     Migrate,
     /// Print the GraphQL schema (SDL) to standard output; needs no database.
     ExportSchema,
+    /// Load a demo shop (a few hundred products in Spanish, with categories, tax rates and
+    /// stock at MAIN) so GraphiQL has something to show. Running it again adds nothing.
+    SeedDemo,
     /// Create a user; the password is read from standard input (hidden when typed).
     CreateUser {
         /// Login name (3 to 50 of a-z, 0-9, '.', '_', '-').
@@ -79,7 +82,30 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             role,
             full_name,
         } => create_user(config, &username, role.into(), full_name.as_deref()).await,
+        Command::SeedDemo => seed_demo(config).await,
     }
+}
+
+async fn seed_demo(config: Config) -> anyhow::Result<()> {
+    let app = App::start(config).await?;
+    let admin = domain::users::oldest_active_admin(&app.db).await?;
+    let main = domain::locations::by_code(&app.db, domain::locations::DEFAULT_LOCATION_CODE)
+        .await
+        .context("the demo shop goes into the MAIN location")?;
+    let seeded =
+        domain::demo::seed(&app.db, admin.id, app.config.default_currency, main.id).await?;
+    println!(
+        "demo shop: {} tax rates, {} categories and {} products added{}",
+        seeded.tax_rates,
+        seeded.categories,
+        seeded.products,
+        if seeded.products > 0 {
+            ", with their stock received at MAIN"
+        } else {
+            " (it was already loaded)"
+        }
+    );
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -428,4 +428,21 @@ both_backends! {
         assert_eq!(small, large, "a larger page must not cost more statements");
         assert!(large <= 9, "{large} statements for one page");
     }
+
+    async fn the_demo_shop_loads_once(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let (actor, main) = (uuid::Uuid::parse_str(&admin.user_id).unwrap(), uuid::Uuid::parse_str(&app.main_location(&admin.access).await).unwrap());
+        let currency = app.app.config.default_currency;
+
+        let first = domain::demo::seed(&app.app.db, actor, currency, main).await.unwrap();
+        let again = domain::demo::seed(&app.app.db, actor, currency, main).await.unwrap();
+
+        assert!(first.products >= 200, "{first:?}");
+        assert_eq!((again.tax_rates, again.categories, again.products), (0, 0, 0));
+        assert_eq!(app.count_rows("products").await, first.products as i64);
+        let milk = app.ok(&admin.access, "{ products(filter: { text: \"leche entera 1 l\" }) { edges { node { name price { amount } stock { onHand } } } } }", json!({})).await;
+        assert_eq!(milk["products"]["edges"][0]["node"]["name"], "Leche entera 1 L");
+        app.assert_ledger_holds().await;
+    }
 }

@@ -85,7 +85,13 @@ fn export_schema_prints_the_sdl_without_a_database() {
 #[test]
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for subcommand in ["serve", "migrate", "export-schema", "create-user"] {
+    for subcommand in [
+        "serve",
+        "migrate",
+        "export-schema",
+        "create-user",
+        "seed-demo",
+    ] {
         let output = pos_api(dir.path())
             .args([subcommand, "--help"])
             .output()
@@ -198,6 +204,30 @@ async fn create_user_reads_the_password_from_stdin() {
         .unwrap();
     assert_eq!(session.user.full_name, "Lucía Gil");
     assert_eq!(session.user.role, domain::auth::Role::Manager);
+}
+
+#[test]
+fn seed_demo_loads_the_demo_shop_once() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let first = pos_api(dir.path()).arg("seed-demo").output().unwrap();
+    let again = pos_api(dir.path()).arg("seed-demo").output().unwrap();
+
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = String::from_utf8(first.stdout).unwrap();
+    assert!(
+        first.contains("4 tax rates") && first.contains("products added, with their stock"),
+        "{first}"
+    );
+    assert!(
+        String::from_utf8(again.stdout)
+            .unwrap()
+            .contains("0 products added (it was already loaded)")
+    );
 }
 
 #[test]

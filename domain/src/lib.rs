@@ -21,6 +21,7 @@ pub mod bootstrap;
 pub mod catalog;
 pub mod customers;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod inventory;
 pub mod locations;

@@ -102,6 +102,14 @@ pub async fn get(conn: &impl ConnectionTrait, id: Uuid) -> Result<location::Mode
         .ok_or(Error::not_found("location"))
 }
 
+pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> Result<location::Model> {
+    location::Entity::find()
+        .filter(location::Column::Code.eq(code))
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("location"))
+}
+
 pub async fn get_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<location::Model>> {
     Ok(location::Entity::find()
         .filter(location::Column::Id.is_in(ids.iter().copied()))

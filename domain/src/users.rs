@@ -116,6 +116,17 @@ pub async fn list(
     Ok(Page::from_rows(rows, page.first))
 }
 
+/// The oldest active ADMIN: who the command line acts as.
+pub async fn oldest_active_admin(conn: &impl ConnectionTrait) -> Result<user::Model> {
+    user::Entity::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Active.eq(true))
+        .order_by_asc(user::Column::Id)
+        .one(conn)
+        .await?
+        .ok_or(Error::not_found("active ADMIN user"))
+}
+
 pub async fn count(conn: &impl ConnectionTrait) -> Result<u64> {
     Ok(user::Entity::find().count(conn).await?)
 }
