@@ -12,6 +12,7 @@ pub mod category;
 pub mod customer;
 pub mod location;
 pub mod product;
+pub mod product_count;
 pub mod refresh_token;
 pub mod stock_level;
 pub mod stock_movement;

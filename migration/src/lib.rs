@@ -16,6 +16,7 @@ mod m20261128_000004_create_locations;
 mod m20261128_000005_create_catalog;
 mod m20261128_000006_create_stock;
 mod m20261128_000007_create_customers;
+mod m20261128_000008_create_product_counts;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_create_catalog::Migration),
             Box::new(m20261128_000006_create_stock::Migration),
             Box::new(m20261128_000007_create_customers::Migration),
+            Box::new(m20261128_000008_create_product_counts::Migration),
         ]
     }
 }

@@ -12,10 +12,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
-};
-use async_graphql::{Context, Request, ServerResult};
+use async_graphql::{Context, Request};
 use entity::{category, customer, location, product, stock_level, tax_rate, user};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
@@ -111,48 +108,28 @@ impl Loader<()> for AllLocationsLoader {
     }
 }
 
-/// Gives every request its own loaders (see the module documentation).
-pub struct RequestLoaders(pub DatabaseConnection);
-
-impl ExtensionFactory for RequestLoaders {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(RequestLoadersExtension(self.0.clone()))
+/// Gives a request its own loaders (see the module documentation).
+pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
+    fn by_id<M: FetchById>(db: &DatabaseConnection) -> DataLoader<ById<M>, HashMapCache> {
+        DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, HashMapCache::default())
     }
-}
-
-struct RequestLoadersExtension(DatabaseConnection);
-
-#[async_trait::async_trait]
-impl Extension for RequestLoadersExtension {
-    async fn prepare_request(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        request: Request,
-        next: NextPrepareRequest<'_>,
-    ) -> ServerResult<Request> {
-        fn by_id<M: FetchById>(db: &DatabaseConnection) -> DataLoader<ById<M>, HashMapCache> {
-            DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, HashMapCache::default())
-        }
-        let db = &self.0;
-        let request = request
-            .data(by_id::<user::Model>(db))
-            .data(by_id::<category::Model>(db))
-            .data(by_id::<tax_rate::Model>(db))
-            .data(by_id::<location::Model>(db))
-            .data(by_id::<product::Model>(db))
-            .data(by_id::<customer::Model>(db))
-            .data(DataLoader::with_cache(
-                StockLoader(db.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ))
-            .data(DataLoader::with_cache(
-                AllLocationsLoader(db.clone()),
-                tokio::spawn,
-                HashMapCache::default(),
-            ));
-        next.run(ctx, request).await
-    }
+    request
+        .data(by_id::<user::Model>(db))
+        .data(by_id::<category::Model>(db))
+        .data(by_id::<tax_rate::Model>(db))
+        .data(by_id::<location::Model>(db))
+        .data(by_id::<product::Model>(db))
+        .data(by_id::<customer::Model>(db))
+        .data(DataLoader::with_cache(
+            StockLoader(db.clone()),
+            tokio::spawn,
+            HashMapCache::default(),
+        ))
+        .data(DataLoader::with_cache(
+            AllLocationsLoader(db.clone()),
+            tokio::spawn,
+            HashMapCache::default(),
+        ))
 }
 
 fn loader<'a, L: Send + Sync + 'static>(

@@ -5,9 +5,12 @@
 //!   domain types, calls one domain function and wraps the result. No business rule here.
 //! - `types/`: output types, wrapping rows and domain values.
 //! - `context`: the caller and the shared services a resolver reaches through `Context`.
-//! - `guards`: role checks. `errors`: the extension that gives every error its code and
-//!   enforces the depth and complexity limits. `pagination`: Relay connections over keyset
-//!   pages. `loaders`: DataLoaders.
+//! - `guards`: role checks. `errors`: the codes every error leaves with. `pagination`: Relay
+//!   connections over keyset pages. `loaders`: per-request DataLoaders, primed by lists.
+//!
+//! [`PosSchema`] wraps async-graphql's schema: it parses first (a document that does not parse
+//! gets GRAPHQL_PARSE_FAILED), gives each request its loaders, runs it, and gives every error
+//! its code. The HTTP handler, the WebSocket handler and the tests all go through it.
 
 pub mod context;
 pub mod errors;
@@ -18,34 +21,110 @@ pub mod pagination;
 pub mod query;
 pub mod types;
 
-use async_graphql::{EmptySubscription, Schema, SchemaBuilder};
+use std::sync::Arc;
+
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Data, EmptySubscription, Executor, Request, Response, Schema, SchemaBuilder};
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
+use sea_orm::DatabaseConnection;
 
 use self::context::Services;
-use self::errors::{ErrorCodes, QueryLimits};
+use self::errors::QueryLimits;
 use self::mutation::MutationRoot;
 use self::query::QueryRoot;
 
-pub type PosSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
-/// The schema's types and error handling, without services: enough to print the SDL.
+/// The schema the server runs (see the module documentation).
+#[derive(Clone)]
+pub struct PosSchema {
+    inner: Inner,
+    db: DatabaseConnection,
+    limits: QueryLimits,
+    /// Parsed documents by their text. Clients send the same few operations over and over, and
+    /// parsing one (a PEG parser) cost more than validating and running a product lookup.
+    parsed: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+}
+
+/// The schema's types and limits, without services: enough to print the SDL.
 pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
     )
-    .extension(ErrorCodes(limits))
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
 }
 
 /// The schema the server runs.
 pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> PosSchema {
-    let builder = builder(limits)
-        .extension(loaders::RequestLoaders(services.db.clone()))
-        .data(services);
-    if introspection {
+    let db = services.db.clone();
+    let builder = builder(limits).data(services);
+    let inner = if introspection {
         builder.finish()
     } else {
         builder.disable_introspection().finish()
+    };
+    PosSchema {
+        inner,
+        db,
+        limits,
+        parsed: moka::sync::Cache::builder()
+            .max_capacity(4 * 1024 * 1024)
+            .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
+            .build(),
+    }
+}
+
+impl PosSchema {
+    /// Parses the document (keeping it for execution) and attaches the request's loaders;
+    /// a document that does not parse gets its GRAPHQL_PARSE_FAILED response.
+    fn prepare(&self, mut request: Request) -> Result<Request, Box<Response>> {
+        match self.parsed.get(&request.query) {
+            Some(document) => request.set_parsed_query((*document).clone()),
+            None => match request.parsed_query() {
+                Ok(document) => {
+                    let document = Arc::new(document.clone());
+                    self.parsed.insert(request.query.clone(), document);
+                }
+                Err(error) => return Err(Box::new(errors::parse_failed(error))),
+            },
+        }
+        Ok(loaders::attach(request, &self.db))
+    }
+}
+
+impl Executor for PosSchema {
+    async fn execute(&self, request: Request) -> Response {
+        let request = match self.prepare(request) {
+            Ok(request) => request,
+            Err(response) => return *response,
+        };
+        let mut response = self.inner.execute(request).await;
+        errors::classify_response(&mut response, self.limits);
+        response
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        match self.prepare(request) {
+            Ok(request) => {
+                let limits = self.limits;
+                self.inner
+                    .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                    .map(move |mut response| {
+                        errors::classify_response(&mut response, limits);
+                        response
+                    })
+                    .boxed()
+            }
+            Err(response) => futures_util::stream::once(async move { *response }).boxed(),
+        }
     }
 }
 

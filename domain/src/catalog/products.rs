@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use entity::product::{self, Unit};
-use entity::stock_level;
+use entity::{product_count, stock_level};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, QueryStatementBuilder};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
@@ -150,6 +150,7 @@ pub async fn create(
     .insert(conn)
     .await
     .map_err(code_taken)?;
+    count_in(conn, true, 1).await?;
     audit::record(
         conn,
         Some(actor),
@@ -281,6 +282,9 @@ pub async fn update(
     }
     row.updated_at = Set(Utc::now());
     let updated = row.update(conn).await.map_err(code_taken)?;
+    if updated.active != current.active {
+        count_moved(conn, updated.active).await?;
+    }
     audit::record(
         conn,
         Some(actor),
@@ -304,6 +308,7 @@ pub async fn archive(conn: &impl ConnectionTrait, actor: Uuid, id: Uuid) -> Resu
     row.active = Set(false);
     row.updated_at = Set(Utc::now());
     let archived = row.update(conn).await?;
+    count_moved(conn, false).await?;
     audit::record(
         conn,
         Some(actor),
@@ -444,8 +449,58 @@ pub async fn list(
     Ok(Page::from_rows(rows, page.first))
 }
 
+/// How many products the filter matches. Without text, category or low-stock conditions the
+/// answer comes from `product_counts` (one row) instead of counting the catalog.
 pub async fn count(conn: &impl ConnectionTrait, filter: &ProductFilter) -> Result<u64> {
+    let plain = filter.text.as_deref().is_none_or(|t| t.trim().is_empty())
+        && filter.category_id.is_none()
+        && filter.low_stock_at.is_none();
+    if plain {
+        let counted = product_count::Entity::find_by_id(filter.active)
+            .one(conn)
+            .await?;
+        return Ok(counted.map_or(0, |c| u64::try_from(c.products).unwrap_or(0)));
+    }
     Ok(filtered(conn, filter).await?.count(conn).await?)
+}
+
+/// Adds `delta` to the number of active (or archived) products.
+async fn count_in(conn: &impl ConnectionTrait, active: bool, delta: i64) -> Result<()> {
+    product_count::Entity::update_many()
+        .col_expr(
+            product_count::Column::Products,
+            Expr::col(product_count::Column::Products).add(delta),
+        )
+        .filter(product_count::Column::Active.eq(active))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// A product moved between active and archived.
+async fn count_moved(conn: &impl ConnectionTrait, now_active: bool) -> Result<()> {
+    count_in(conn, now_active, 1).await?;
+    count_in(conn, !now_active, -1).await
+}
+
+/// Recomputes `product_counts` from the products table (after products were loaded by some
+/// other way than this module, like the benchmark's bulk seeding).
+pub async fn recount(conn: &impl ConnectionTrait) -> Result<()> {
+    for active in [true, false] {
+        let products = product::Entity::find()
+            .filter(product::Column::Active.eq(active))
+            .count(conn)
+            .await?;
+        product_count::Entity::update_many()
+            .col_expr(
+                product_count::Column::Products,
+                Expr::value(i64::try_from(products).unwrap_or(i64::MAX)),
+            )
+            .filter(product_count::Column::Active.eq(active))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
 }
 
 async fn filtered(

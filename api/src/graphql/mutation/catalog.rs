@@ -148,7 +148,7 @@ impl CatalogMutation {
         };
         let txn = begin(ctx).await?;
         let created = domain::locations::create(&txn, actor, services(ctx)?.currency, new).await;
-        Ok(Location(commit(txn, created).await?))
+        Ok(Location::from(commit(txn, created).await?))
     }
 
     /// Creates a tax rate. ADMIN only.
@@ -165,7 +165,7 @@ impl CatalogMutation {
         )?;
         let txn = begin(ctx).await?;
         let created = domain::catalog::tax_rates::create(&txn, actor, new).await;
-        Ok(TaxRate(commit(txn, created).await?))
+        Ok(TaxRate::from(commit(txn, created).await?))
     }
 
     /// Creates a category. MANAGER or ADMIN.
@@ -180,7 +180,7 @@ impl CatalogMutation {
         let parent = input.parent_id.map(id_field("parentId")).transpose()?;
         let txn = begin(ctx).await?;
         let created = domain::catalog::categories::create(&txn, actor, name, parent).await;
-        Ok(Category(commit(txn, created).await?))
+        Ok(Category::from(commit(txn, created).await?))
     }
 
     /// Renames a category or moves it in the tree. MANAGER or ADMIN.
@@ -201,7 +201,7 @@ impl CatalogMutation {
         let parent = patch(input.parent_id, id_field("parentId"))?;
         let txn = begin(ctx).await?;
         let updated = domain::catalog::categories::update(&txn, actor, id, name, parent).await;
-        Ok(Category(commit(txn, updated).await?))
+        Ok(Category::from(commit(txn, updated).await?))
     }
 
     /// Creates a product. MANAGER or ADMIN.
@@ -228,10 +228,7 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let created = domain::catalog::products::create(&txn, actor, currency, new).await;
-        Ok(Product {
-            row: commit(txn, created).await?,
-            currency,
-        })
+        Ok(Product::new(commit(txn, created).await?, currency))
     }
 
     /// Changes a product; see `UpdateProductInput` for absent and null fields. MANAGER or
@@ -260,10 +257,7 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
-        Ok(Product {
-            row: commit(txn, updated).await?,
-            currency,
-        })
+        Ok(Product::new(commit(txn, updated).await?, currency))
     }
 
     /// Archives a product: it leaves lists and searches and cannot be sold; history keeps it.
@@ -279,9 +273,6 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let archived = domain::catalog::products::archive(&txn, actor, id).await;
-        Ok(Product {
-            row: commit(txn, archived).await?,
-            currency,
-        })
+        Ok(Product::new(commit(txn, archived).await?, currency))
     }
 }

@@ -3,9 +3,10 @@ use async_graphql::{Context, ID, InputObject, Object};
 use crate::graphql::context::{parse_id, principal, services};
 use crate::graphql::pagination::{listing, page_request};
 use crate::graphql::types::catalog::{
-    Category, Product, ProductConnection, TaxRate, prime_products,
+    Category, Product, ProductConnection, TaxRate, products_with_relations,
 };
 use domain::catalog::products::{ProductFilter as DomainFilter, ProductKey};
+use domain::pagination::Page;
 
 /// Which products `products` lists.
 #[derive(InputObject, Default)]
@@ -39,6 +40,18 @@ impl ProductFilter {
     }
 }
 
+/// One product with the relations the client selected (fetched at once, no batching delay).
+async fn single(
+    ctx: &Context<'_>,
+    row: entity::product::Model,
+    currency: domain::money::Currency,
+) -> async_graphql::Result<Product> {
+    let mut products = products_with_relations(ctx, ctx.look_ahead(), vec![row], currency).await?;
+    products
+        .pop()
+        .ok_or_else(|| domain::Error::internal("a product went missing").into())
+}
+
 #[derive(Default)]
 pub struct CatalogQuery;
 
@@ -51,7 +64,7 @@ impl CatalogQuery {
         Ok(domain::catalog::tax_rates::list(db)
             .await?
             .into_iter()
-            .map(TaxRate)
+            .map(TaxRate::from)
             .collect())
     }
 
@@ -62,7 +75,7 @@ impl CatalogQuery {
         Ok(domain::catalog::categories::list(db)
             .await?
             .into_iter()
-            .map(Category)
+            .map(Category::from)
             .collect())
     }
 
@@ -76,10 +89,7 @@ impl CatalogQuery {
         let id = parse_id(&id, "id")?;
         let services = services(ctx)?;
         let row = domain::catalog::products::get(&services.db, id).await?;
-        Ok(Product {
-            row,
-            currency: services.currency,
-        })
+        single(ctx, row, services.currency).await
     }
 
     /// The product whose barcode or SKU is exactly `code`, as a scanner sends it (a barcode
@@ -92,11 +102,10 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Option<Product>> {
         principal(ctx).await?;
         let services = services(ctx)?;
-        let found = domain::catalog::products::by_code(&services.db, &code).await?;
-        Ok(found.map(|row| Product {
-            row,
-            currency: services.currency,
-        }))
+        match domain::catalog::products::by_code(&services.db, &code).await? {
+            Some(row) => Ok(Some(single(ctx, row, services.currency).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Products by name, in pages. Any role.
@@ -118,23 +127,22 @@ impl CatalogQuery {
         let services = services(ctx)?;
         let (db, currency) = (services.db.clone(), services.currency);
         let page = domain::catalog::products::list(&db, &filter, &request).await?;
-        prime_products(
-            ctx,
-            ctx.look_ahead().field("edges").field("node"),
-            &page.items,
-        )
-        .await?;
+        let node = ctx.look_ahead().field("edges").field("node");
+        let page = Page {
+            items: products_with_relations(ctx, node, page.items, currency).await?,
+            has_next_page: page.has_next_page,
+        };
         Ok(listing(
             "product",
             page,
             |p| {
                 serde_json::to_string(&ProductKey {
-                    name: p.name.clone(),
-                    id: p.id,
+                    name: p.row.name.clone(),
+                    id: p.row.id,
                 })
                 .unwrap_or_default()
             },
-            |row| Product { row, currency },
+            |product| product,
             Box::new(move || {
                 let (db, filter) = (db.clone(), filter.clone());
                 Box::pin(async move { domain::catalog::products::count(&db, &filter).await })

@@ -7,7 +7,7 @@ use crate::graphql::context::{parse_id, services};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::loaders::prime;
 use crate::graphql::pagination::{listing, page_request};
-use crate::graphql::types::catalog::prime_products;
+use crate::graphql::types::catalog::products_with_relations;
 use crate::graphql::types::inventory::{LowStockItem, StockMovement, StockMovementConnection};
 
 /// Primes the products, locations and users a page of movements shows.
@@ -23,7 +23,7 @@ async fn prime_movements(
     };
     if node.field("product").exists() {
         let rows = domain::catalog::products::get_many(db, &ids(|m| Some(m.product_id))).await?;
-        prime_products(ctx, node.field("product"), &rows).await?;
+        prime(ctx, rows).await?;
     }
     if node.field("location").exists() {
         prime(
@@ -95,13 +95,17 @@ impl InventoryQuery {
         let services = services(ctx)?;
         let items = domain::inventory::low_stock(&services.db, location_id).await?;
         let rows: Vec<_> = items.iter().map(|i| i.product.clone()).collect();
-        prime_products(ctx, ctx.look_ahead().field("product"), &rows).await?;
+        let products = products_with_relations(
+            ctx,
+            ctx.look_ahead().field("product"),
+            rows,
+            services.currency,
+        )
+        .await?;
         Ok(items
             .into_iter()
-            .map(|item| LowStockItem {
-                item,
-                currency: services.currency,
-            })
+            .zip(products)
+            .map(|(item, product)| LowStockItem { item, product })
             .collect())
     }
 }

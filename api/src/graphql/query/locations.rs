@@ -15,7 +15,7 @@ impl LocationQuery {
         Ok(domain::locations::list(db)
             .await?
             .into_iter()
-            .map(Location)
+            .map(Location::from)
             .collect())
     }
 }

@@ -1,11 +1,15 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use domain::money::Currency;
 use entity::{category, location, product, stock_level, tax_rate};
+use uuid::Uuid;
 
 use super::location::Location;
 use super::scalars::{Decimal, Money};
-use crate::graphql::loaders::{all_locations, load, prime, prime_all, prime_stock, stock_of};
+use crate::graphql::loaders::{FetchById, all_locations, load, prime, stock_of};
 use crate::graphql::pagination::connection_type;
 
 /// How a product is measured and sold.
@@ -27,7 +31,13 @@ pub enum Unit {
 }
 
 /// A VAT rate products can carry.
-pub struct TaxRate(pub tax_rate::Model);
+pub struct TaxRate(pub Arc<tax_rate::Model>);
+
+impl From<tax_rate::Model> for TaxRate {
+    fn from(row: tax_rate::Model) -> Self {
+        TaxRate(Arc::new(row))
+    }
+}
 
 /// A VAT rate products can carry.
 #[Object]
@@ -49,7 +59,13 @@ impl TaxRate {
 }
 
 /// A product category; categories form a tree.
-pub struct Category(pub category::Model);
+pub struct Category(pub Arc<category::Model>);
+
+impl From<category::Model> for Category {
+    fn from(row: category::Model) -> Self {
+        Category(Arc::new(row))
+    }
+}
 
 /// A product category; categories form a tree.
 #[Object]
@@ -69,7 +85,9 @@ impl Category {
         let Some(parent) = self.0.parent_id else {
             return Ok(None);
         };
-        Ok(load::<category::Model>(ctx, parent).await?.map(Category))
+        Ok(load::<category::Model>(ctx, parent)
+            .await?
+            .map(Category::from))
     }
 }
 
@@ -77,6 +95,102 @@ impl Category {
 pub struct Product {
     pub row: product::Model,
     pub currency: Currency,
+    /// A list's relations, loaded once for the whole page (see [`load_relations`]).
+    pub relations: Option<Arc<Relations>>,
+}
+
+impl Product {
+    /// A product on its own; its relations load through the request's loaders.
+    pub fn new(row: product::Model, currency: Currency) -> Self {
+        Product {
+            row,
+            currency,
+            relations: None,
+        }
+    }
+}
+
+/// The relations of one page of products that the client selected, each fetched in one query
+/// for the whole page, and shared by the page's products.
+#[derive(Default)]
+pub struct Relations {
+    categories: Option<HashMap<Uuid, Arc<category::Model>>>,
+    tax_rates: Option<HashMap<Uuid, Arc<tax_rate::Model>>>,
+    /// Per tracked product: its stock at every location, by location code.
+    stock: Option<HashMap<Uuid, Vec<StockLevel>>>,
+}
+
+/// Loads, for the products of a list, the relations the client selected under `node` (the
+/// look-ahead at one product of the list): at most one query each, whatever the page size.
+pub async fn load_relations(
+    ctx: &Context<'_>,
+    node: async_graphql::Lookahead<'_>,
+    rows: &[product::Model],
+) -> async_graphql::Result<Arc<Relations>> {
+    let db = &crate::graphql::context::services(ctx)?.db;
+    fn by_id<M: FetchById>(rows: Vec<M>) -> HashMap<Uuid, Arc<M>> {
+        rows.into_iter()
+            .map(|row| (row.id(), Arc::new(row)))
+            .collect()
+    }
+    // The selected relations load side by side (one round trip's wait, not three).
+    let categories = async {
+        if !node.field("category").exists() {
+            return Ok(None);
+        }
+        // A shop has tens of categories: one small query serves every page.
+        domain::catalog::categories::list(db).await.map(Some)
+    };
+    let tax_rates = async {
+        if !node.field("taxRate").exists() {
+            return Ok(None);
+        }
+        domain::catalog::tax_rates::list(db).await.map(Some)
+    };
+    let stock = async {
+        if !node.field("stock").exists() {
+            return Ok(None);
+        }
+        let tracked: Vec<Uuid> = rows
+            .iter()
+            .filter(|p| p.track_stock)
+            .map(|p| p.id)
+            .collect();
+        let (locations, levels) = futures_util::try_join!(
+            domain::locations::list(db),
+            domain::catalog::products::stock_levels(db, &tracked)
+        )?;
+        let locations: Vec<Arc<location::Model>> = locations.into_iter().map(Arc::new).collect();
+        let on_hand: HashMap<(Uuid, Uuid), i64> = levels
+            .iter()
+            .map(|l| ((l.product_id, l.location_id), l.on_hand_milli))
+            .collect();
+        let stock = tracked
+            .iter()
+            .map(|product| {
+                let levels = locations
+                    .iter()
+                    .map(|location| StockLevel {
+                        on_hand_milli: on_hand.get(&(*product, location.id)).copied().unwrap_or(0),
+                        location: location.clone(),
+                    })
+                    .collect();
+                (*product, levels)
+            })
+            .collect();
+        Ok::<_, domain::Error>(Some(stock))
+    };
+    let (categories, tax_rates, stock) = futures_util::try_join!(categories, tax_rates, stock)?;
+    if let Some(all) = &categories {
+        prime(ctx, all.iter().cloned()).await?;
+    }
+    let relations = Relations {
+        categories: categories.map(by_id),
+        tax_rates: tax_rates.map(by_id),
+        stock,
+    };
+    prime(ctx, rows.iter().cloned()).await?;
+    Ok(Arc::new(relations))
 }
 
 /// Something the shop sells.
@@ -148,7 +262,12 @@ impl Product {
         let Some(id) = self.row.tax_rate_id else {
             return Ok(None);
         };
-        Ok(load::<tax_rate::Model>(ctx, id).await?.map(TaxRate))
+        if let Some(rates) = self.relations.as_ref().and_then(|r| r.tax_rates.as_ref())
+            && let Some(rate) = rates.get(&id)
+        {
+            return Ok(Some(TaxRate(rate.clone())));
+        }
+        Ok(load::<tax_rate::Model>(ctx, id).await?.map(TaxRate::from))
     }
 
     /// The product's category, if any.
@@ -156,7 +275,12 @@ impl Product {
         let Some(id) = self.row.category_id else {
             return Ok(None);
         };
-        Ok(load::<category::Model>(ctx, id).await?.map(Category))
+        if let Some(categories) = self.relations.as_ref().and_then(|r| r.categories.as_ref())
+            && let Some(category) = categories.get(&id)
+        {
+            return Ok(Some(Category(category.clone())));
+        }
+        Ok(load::<category::Model>(ctx, id).await?.map(Category::from))
     }
 
     /// Stock on hand at every location, by location code (zero where nothing has moved yet).
@@ -165,12 +289,17 @@ impl Product {
         if !self.row.track_stock {
             return Ok(Vec::new());
         }
+        if let Some(stock) = self.relations.as_ref().and_then(|r| r.stock.as_ref())
+            && let Some(levels) = stock.get(&self.row.id)
+        {
+            return Ok(levels.clone());
+        }
         let (locations, levels) =
             futures_util::try_join!(all_locations(ctx), stock_of(ctx, self.row.id))?;
         Ok(locations
             .iter()
             .map(|location| StockLevel {
-                location: location.clone(),
+                location: Arc::new(location.clone()),
                 on_hand_milli: levels
                     .iter()
                     .find(|l: &&stock_level::Model| l.location_id == location.id)
@@ -191,8 +320,9 @@ impl Product {
 }
 
 /// Stock of one product at one location.
+#[derive(Clone)]
 pub struct StockLevel {
-    pub location: location::Model,
+    pub location: Arc<location::Model>,
     pub on_hand_milli: i64,
 }
 
@@ -212,29 +342,20 @@ impl StockLevel {
 
 connection_type!(ProductConnection, ProductEdge, Product, "products");
 
-/// Primes the request's loaders for the relations a list of products shows: `node` is the
-/// look-ahead at one product of the list. One query per selected relation, whatever the
-/// list's length (see [`crate::graphql::loaders`]).
-pub async fn prime_products(
+/// Wraps a page of products with their relations loaded for the whole page.
+pub async fn products_with_relations(
     ctx: &Context<'_>,
     node: async_graphql::Lookahead<'_>,
-    rows: &[product::Model],
-) -> async_graphql::Result<()> {
-    let db = &crate::graphql::context::services(ctx)?.db;
-    if node.field("category").exists() {
-        // A shop has tens of categories: all of them serve every parent chain too.
-        prime_all(ctx, domain::catalog::categories::list(db)).await?;
-    }
-    if node.field("taxRate").exists() {
-        prime_all(ctx, domain::catalog::tax_rates::list(db)).await?;
-    }
-    if node.field("stock").exists() {
-        let ids: Vec<_> = rows
-            .iter()
-            .filter(|p| p.track_stock)
-            .map(|p| p.id)
-            .collect();
-        prime_stock(ctx, db, &ids).await?;
-    }
-    prime(ctx, rows.iter().cloned()).await
+    rows: Vec<product::Model>,
+    currency: Currency,
+) -> async_graphql::Result<Vec<Product>> {
+    let relations = load_relations(ctx, node, &rows).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Product {
+            row,
+            currency,
+            relations: Some(relations.clone()),
+        })
+        .collect())
 }

@@ -98,10 +98,7 @@ impl StockMovement {
         let row = load::<product::Model>(ctx, self.row.product_id)
             .await?
             .ok_or_else(|| domain::Error::internal("movement of a missing product"))?;
-        Ok(Product {
-            row,
-            currency: self.currency,
-        })
+        Ok(Product::new(row, self.currency))
     }
 
     /// The location.
@@ -109,7 +106,7 @@ impl StockMovement {
         let row = load::<location::Model>(ctx, self.row.location_id)
             .await?
             .ok_or_else(|| domain::Error::internal("movement at a missing location"))?;
-        Ok(Location(row))
+        Ok(Location::from(row))
     }
 
     /// Who made the change; null for the system.
@@ -131,7 +128,7 @@ connection_type!(
 /// A product at or below its low-stock threshold at a location.
 pub struct LowStockItem {
     pub item: LowStock,
-    pub currency: Currency,
+    pub product: Product,
 }
 
 /// A product at or below its low-stock threshold at a location.
@@ -148,10 +145,7 @@ impl LowStockItem {
     }
 
     /// The product.
-    async fn product(&self) -> Product {
-        Product {
-            row: self.item.product.clone(),
-            currency: self.currency,
-        }
+    async fn product(&self) -> &Product {
+        &self.product
     }
 }

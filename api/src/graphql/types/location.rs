@@ -1,8 +1,16 @@
+use std::sync::Arc;
+
 use async_graphql::{ID, Object};
 use entity::location;
 
 /// A store or warehouse. Every location sells in the shop's one currency.
-pub struct Location(pub location::Model);
+pub struct Location(pub Arc<location::Model>);
+
+impl From<location::Model> for Location {
+    fn from(row: location::Model) -> Self {
+        Location(Arc::new(row))
+    }
+}
 
 /// A store or warehouse. Every location sells in the shop's one currency.
 #[Object]

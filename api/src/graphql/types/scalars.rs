@@ -49,14 +49,14 @@ pub struct Money {
     /// The amount with exactly the currency's decimals: "12.50", never "12.5".
     pub amount: Decimal,
     /// ISO 4217 code of the currency, e.g. `EUR`.
-    pub currency: String,
+    pub currency: &'static str,
 }
 
 impl Money {
     pub fn new(minor: i64, currency: Currency) -> Self {
         Money {
             amount: Decimal(currency.format(minor)),
-            currency: currency.code().to_owned(),
+            currency: currency.code(),
         }
     }
 }
