@@ -445,4 +445,30 @@ both_backends! {
         assert_eq!(milk["products"]["edges"][0]["node"]["name"], "Leche entera 1 L");
         app.assert_ledger_holds().await;
     }
+
+    async fn total_counts_follow_creation_archiving_and_restoring(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let mut ids = Vec::new();
+        for i in 0..4 {
+            ids.push(app.product(&admin.access, &format!("C-{i}"), json!({})).await);
+        }
+        let archive = "mutation($id: ID!) { archiveProduct(id: $id) { id } }";
+        app.ok(&admin.access, archive, json!({ "id": ids[0] })).await;
+        app.ok(&admin.access, archive, json!({ "id": ids[1] })).await;
+        app.ok(&admin.access, archive, json!({ "id": ids[1] })).await;
+        app.ok(&admin.access, UPDATE_PRODUCT, json!({ "id": ids[0], "input": { "active": true } })).await;
+        let count = |active: bool| {
+            let app = &app;
+            let token = admin.access.clone();
+            async move {
+                let data = app.ok(&token, "query($f: ProductFilter) { products(filter: $f) { totalCount edges { node { id } } } }", json!({ "f": { "active": active } })).await;
+                (data["products"]["totalCount"].as_i64().unwrap(), data["products"]["edges"].as_array().unwrap().len() as i64)
+            }
+        };
+
+        // (totalCount, products actually listed) for active and archived products.
+        assert_eq!(count(true).await, (3, 3));
+        assert_eq!(count(false).await, (1, 1));
+    }
 }
