@@ -1,0 +1,83 @@
+//! The README's "Set up a shop" walk-through, run as a reader would paste it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
+
+mod common;
+
+use common::TestApp;
+use serde_json::{Value, json};
+
+/// The walk-through's steps: each GraphQL block with the variables block that follows it.
+fn steps() -> Vec<(String, Option<String>)> {
+    let readme =
+        std::fs::read_to_string(format!("{}/../README.md", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let section = readme
+        .split("## Set up a shop")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let mut steps: Vec<(String, Option<String>)> = Vec::new();
+    let mut blocks = section.split("```").skip(1).step_by(2);
+    while let Some(block) = blocks.next() {
+        if let Some(document) = block.strip_prefix("graphql\n") {
+            steps.push((document.to_owned(), None));
+        } else if let Some(variables) = block.strip_prefix("json\n") {
+            steps.last_mut().expect("variables follow an operation").1 = Some(variables.to_owned());
+        }
+    }
+    steps
+}
+
+/// What the reader copies from earlier answers.
+async fn resolve(app: &TestApp, token: &str, placeholder: &str) -> String {
+    let data = app
+        .ok(token, "{ locations { id code } categories { id name } taxRates { id name } productByCode(code: \"LECHE-1L\") { id } }", json!({}))
+        .await;
+    let find = |list: &str, key: &str, value: &str| {
+        data[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|item| item[key] == value)
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+    };
+    match placeholder {
+        "<id of MAIN>" => find("locations", "code", "MAIN"),
+        "<id of Lácteos>" => find("categories", "name", "Lácteos"),
+        "<id of IVA superreducido>" => find("taxRates", "name", "IVA superreducido"),
+        "<id of LECHE-1L>" => data["productByCode"]["id"].as_str().map(str::to_owned),
+        other => panic!("the README uses a placeholder this test does not know: {other}"),
+    }
+    .unwrap_or_else(|| panic!("{placeholder} is not there yet"))
+}
+
+both_backends! {
+    async fn the_set_up_a_shop_walk_through_works_as_written(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await;
+        let steps = steps();
+        assert!(steps.len() >= 8, "{} steps", steps.len());
+
+        let mut last = Value::Null;
+        for (document, variables) in steps {
+            let mut variables: Value = match variables {
+                Some(text) => serde_json::from_str(&text).unwrap(),
+                None => json!({}),
+            };
+            for value in variables.as_object_mut().unwrap().values_mut() {
+                if let Some(placeholder) = value.as_str().filter(|v| v.starts_with('<')) {
+                    *value = json!(resolve(&app, &admin.access, placeholder).await);
+                }
+            }
+            last = app.ok(&admin.access, &document, variables).await;
+        }
+
+        assert_eq!(last["createCustomer"]["name"], "Bar El Rincón");
+        let milk = app.ok(&admin.access, "{ productByCode(code: \"LECHE-1L\") { cost { amount } stock { location { code } onHand } } }", json!({})).await;
+        assert_eq!(milk["productByCode"]["stock"][0]["onHand"], "45");
+        assert_eq!(milk["productByCode"]["cost"]["amount"], "0.65");
+        app.assert_ledger_holds().await;
+    }
+}
