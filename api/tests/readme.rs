@@ -19,8 +19,7 @@ fn steps() -> Vec<(String, Option<String>)> {
         .next()
         .unwrap();
     let mut steps: Vec<(String, Option<String>)> = Vec::new();
-    let mut blocks = section.split("```").skip(1).step_by(2);
-    while let Some(block) = blocks.next() {
+    for block in section.split("```").skip(1).step_by(2) {
         if let Some(document) = block.strip_prefix("graphql\n") {
             steps.push((document.to_owned(), None));
         } else if let Some(variables) = block.strip_prefix("json\n") {
