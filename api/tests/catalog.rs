@@ -423,6 +423,7 @@ both_backends! {
 
         let small = statements(10).await;
         let large = statements(100).await;
+        eprintln!("statements for a page of 10: {small}, of 100: {large}");
 
         // The user, the page, its count, categories, parents, tax rates, stock, locations.
         assert_eq!(small, large, "a larger page must not cost more statements");
