@@ -59,6 +59,7 @@ impl App {
                 db: db.clone(),
                 auth: auth.clone(),
                 currency: config.default_currency,
+                reference: Default::default(),
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,

@@ -92,6 +92,8 @@ pub struct Services {
     pub auth: Arc<Auth>,
     /// The shop's one currency (`DEFAULT_CURRENCY`).
     pub currency: Currency,
+    /// Locations, tax rates and categories, held briefly in memory.
+    pub reference: super::reference::ReferenceData,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

@@ -7,6 +7,7 @@
 //! - `context`: the caller and the shared services a resolver reaches through `Context`.
 //! - `guards`: role checks. `errors`: the codes every error leaves with. `pagination`: Relay
 //!   connections over keyset pages. `loaders`: per-request DataLoaders, primed by lists.
+//!   `reference`: locations, tax rates and categories, held in memory for a few seconds.
 //!
 //! [`PosSchema`] wraps async-graphql's schema: it parses first (a document that does not parse
 //! gets GRAPHQL_PARSE_FAILED), gives each request its loaders, runs it, and gives every error
@@ -19,6 +20,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod pagination;
 pub mod query;
+pub mod reference;
 pub mod types;
 
 use std::sync::Arc;

@@ -148,7 +148,9 @@ impl CatalogMutation {
         };
         let txn = begin(ctx).await?;
         let created = domain::locations::create(&txn, actor, services(ctx)?.currency, new).await;
-        Ok(Location::from(commit(txn, created).await?))
+        let created = commit(txn, created).await?;
+        services(ctx)?.reference.forget();
+        Ok(Location::from(created))
     }
 
     /// Creates a tax rate. ADMIN only.
@@ -165,7 +167,9 @@ impl CatalogMutation {
         )?;
         let txn = begin(ctx).await?;
         let created = domain::catalog::tax_rates::create(&txn, actor, new).await;
-        Ok(TaxRate::from(commit(txn, created).await?))
+        let created = commit(txn, created).await?;
+        services(ctx)?.reference.forget();
+        Ok(TaxRate::from(created))
     }
 
     /// Creates a category. MANAGER or ADMIN.
@@ -180,7 +184,9 @@ impl CatalogMutation {
         let parent = input.parent_id.map(id_field("parentId")).transpose()?;
         let txn = begin(ctx).await?;
         let created = domain::catalog::categories::create(&txn, actor, name, parent).await;
-        Ok(Category::from(commit(txn, created).await?))
+        let created = commit(txn, created).await?;
+        services(ctx)?.reference.forget();
+        Ok(Category::from(created))
     }
 
     /// Renames a category or moves it in the tree. MANAGER or ADMIN.
@@ -201,7 +207,9 @@ impl CatalogMutation {
         let parent = patch(input.parent_id, id_field("parentId"))?;
         let txn = begin(ctx).await?;
         let updated = domain::catalog::categories::update(&txn, actor, id, name, parent).await;
-        Ok(Category::from(commit(txn, updated).await?))
+        let updated = commit(txn, updated).await?;
+        services(ctx)?.reference.forget();
+        Ok(Category::from(updated))
     }
 
     /// Creates a product. MANAGER or ADMIN.

@@ -127,10 +127,11 @@ pub async fn load_relations(
     node: async_graphql::Lookahead<'_>,
     rows: &[product::Model],
 ) -> async_graphql::Result<Arc<Relations>> {
-    let db = &crate::graphql::context::services(ctx)?.db;
-    fn by_id<M: FetchById>(rows: Vec<M>) -> HashMap<Uuid, Arc<M>> {
-        rows.into_iter()
-            .map(|row| (row.id(), Arc::new(row)))
+    let services = crate::graphql::context::services(ctx)?;
+    let (db, reference) = (&services.db, &services.reference);
+    fn by_id<M: FetchById>(rows: &[M]) -> HashMap<Uuid, Arc<M>> {
+        rows.iter()
+            .map(|row| (row.id(), Arc::new(row.clone())))
             .collect()
     }
     // The selected relations load side by side (one round trip's wait, not three).
@@ -138,14 +139,14 @@ pub async fn load_relations(
         if !node.field("category").exists() {
             return Ok(None);
         }
-        // A shop has tens of categories: one small query serves every page.
-        domain::catalog::categories::list(db).await.map(Some)
+        // A shop has tens of categories: one small list serves every page.
+        reference.categories(db).await.map(Some)
     };
     let tax_rates = async {
         if !node.field("taxRate").exists() {
             return Ok(None);
         }
-        domain::catalog::tax_rates::list(db).await.map(Some)
+        reference.tax_rates(db).await.map(Some)
     };
     let stock = async {
         if !node.field("stock").exists() {
@@ -157,10 +158,11 @@ pub async fn load_relations(
             .map(|p| p.id)
             .collect();
         let (locations, levels) = futures_util::try_join!(
-            domain::locations::list(db),
+            reference.locations(db),
             domain::catalog::products::stock_levels(db, &tracked)
         )?;
-        let locations: Vec<Arc<location::Model>> = locations.into_iter().map(Arc::new).collect();
+        let locations: Vec<Arc<location::Model>> =
+            locations.iter().cloned().map(Arc::new).collect();
         let on_hand: HashMap<(Uuid, Uuid), i64> = levels
             .iter()
             .map(|l| ((l.product_id, l.location_id), l.on_hand_milli))
@@ -185,8 +187,8 @@ pub async fn load_relations(
         prime(ctx, all.iter().cloned()).await?;
     }
     let relations = Relations {
-        categories: categories.map(by_id),
-        tax_rates: tax_rates.map(by_id),
+        categories: categories.as_deref().map(|all| by_id(all)),
+        tax_rates: tax_rates.as_deref().map(|all| by_id(all)),
         stock,
     };
     prime(ctx, rows.iter().cloned()).await?;
