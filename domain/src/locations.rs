@@ -33,9 +33,10 @@ pub struct NewLocation {
 }
 
 /// Creates a store or warehouse in the shop's currency. The code is upper-cased and unique.
+/// `actor` is `None` for the system (the first start).
 pub async fn create(
     conn: &impl ConnectionTrait,
-    actor: Uuid,
+    actor: Option<Uuid>,
     currency: Currency,
     new: NewLocation,
 ) -> Result<location::Model> {
@@ -85,7 +86,7 @@ pub async fn create(
     .map_err(|e| unique_violation(e, "code", "location code is already taken"))?;
     audit::record(
         conn,
-        Some(actor),
+        actor,
         "location.create",
         "location",
         Some(created.id.to_string()),
@@ -125,28 +126,12 @@ pub(crate) async fn ensure_default(
     if location::Entity::find().count(conn).await? > 0 {
         return Ok(false);
     }
-    let now = Utc::now();
-    let created = location::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        code: Set(DEFAULT_LOCATION_CODE.to_owned()),
-        name: Set("Main store".to_owned()),
-        currency: Set(currency.code().to_owned()),
-        timezone: Set("UTC".to_owned()),
-        prices_include_tax: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
-    .insert(conn)
-    .await
-    .map_err(|e| unique_violation(e, "code", "location code is already taken"))?;
-    audit::record(
-        conn,
-        None,
-        "location.create",
-        "location",
-        Some(created.id.to_string()),
-        json!({ "code": created.code, "currency": created.currency }),
-    )
-    .await?;
+    let main = NewLocation {
+        code: DEFAULT_LOCATION_CODE.to_owned(),
+        name: "Main store".to_owned(),
+        timezone: "UTC".to_owned(),
+        prices_include_tax: true,
+    };
+    create(conn, None, currency, main).await?;
     Ok(true)
 }

@@ -147,7 +147,8 @@ impl CatalogMutation {
             prices_include_tax: input.prices_include_tax,
         };
         let txn = begin(ctx).await?;
-        let created = domain::locations::create(&txn, actor, services(ctx)?.currency, new).await;
+        let created =
+            domain::locations::create(&txn, Some(actor), services(ctx)?.currency, new).await;
         let created = commit(txn, created).await?;
         services(ctx)?.reference.forget();
         Ok(Location::from(created))
