@@ -73,22 +73,12 @@ pub async fn apply(
     change: Change,
     now: DateTime<Utc>,
 ) -> Result<stock_movement::Model> {
-    stock_level::Entity::insert(stock_level::ActiveModel {
-        product_id: Set(change.product_id),
-        location_id: Set(change.location_id),
-        on_hand_milli: Set(0),
-        updated_at: Set(now),
-    })
-    .on_conflict(
-        OnConflict::columns([
-            stock_level::Column::ProductId,
-            stock_level::Column::LocationId,
-        ])
-        .do_nothing()
-        .to_owned(),
-    )
-    .exec_without_returning(conn)
-    .await?;
+    // Taking stock out where it may not go negative needs an existing level (a missing one is
+    // zero, so the conditional update below finds nothing and reports the shortage).
+    let may_create_level = change.quantity_milli > 0 || change.may_go_negative;
+    if may_create_level {
+        ensure_level(conn, change.product_id, change.location_id, now).await?;
+    }
 
     let mut update = stock_level::Entity::update_many()
         .col_expr(
@@ -126,6 +116,32 @@ pub async fn apply(
     }
     .insert(conn)
     .await?)
+}
+
+/// Creates the level at zero when the product never had stock at the location.
+async fn ensure_level(
+    conn: &impl ConnectionTrait,
+    product_id: Uuid,
+    location_id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    stock_level::Entity::insert(stock_level::ActiveModel {
+        product_id: Set(product_id),
+        location_id: Set(location_id),
+        on_hand_milli: Set(0),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            stock_level::Column::ProductId,
+            stock_level::Column::LocationId,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
 }
 
 async fn insufficient(conn: &impl ConnectionTrait, product_id: Uuid, location_id: Uuid) -> Error {
@@ -177,23 +193,32 @@ fn quantity(raw: &str, field: &'static str, sign: Sign, unit: Unit) -> Result<i6
     parse_quantity(raw, field, sign, unit.is_counted())
 }
 
-/// Names a field of the n-th line: `lines[2].quantity`.
-fn line_field(index: usize, field: &str) -> String {
-    format!("lines[{index}].{field}")
+/// Names a field of the n-th item of an input list: `lines[2].quantity`.
+pub(crate) fn item_field(list: &str, index: usize, field: &str) -> String {
+    format!("{list}[{index}].{field}")
 }
 
-/// Re-labels a line's field error with the line's index.
-fn in_line<T>(index: usize, result: Result<T>) -> Result<T> {
+fn line_field(index: usize, field: &str) -> String {
+    item_field("lines", index, field)
+}
+
+/// Re-labels a field error of the n-th item of an input list with the item's index.
+pub(crate) fn in_item<T>(list: &str, index: usize, result: Result<T>) -> Result<T> {
     result.map_err(|e| match e {
         Error::BadInput {
             field: Some(field),
             message,
         } => Error::BadInput {
-            field: Some(line_field(index, &field).into()),
+            field: Some(item_field(list, index, &field).into()),
             message,
         },
         other => other,
     })
+}
+
+/// Re-labels a line's field error with the line's index.
+pub(crate) fn in_line<T>(index: usize, result: Result<T>) -> Result<T> {
+    in_item("lines", index, result)
 }
 
 pub struct ReceiptLine {
