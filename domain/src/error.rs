@@ -44,6 +44,12 @@ pub enum Error {
         sku: String,
         available_milli: i64,
     },
+    /// Payments short of what a sale costs; amounts as Decimal strings of the currency.
+    #[error("payments of {paid} are short of the total {due}")]
+    PaymentInsufficient { due: String, paid: String },
+    /// The register session is closed, or there is no such session.
+    #[error("{0}")]
+    RegisterClosed(Cow<'static, str>),
     /// Anything else. The message never says what happened; the cause is logged.
     #[error("internal error")]
     Internal(#[source] Cause),
@@ -62,6 +68,8 @@ impl Error {
             Error::Conflict { .. } => "CONFLICT",
             Error::RateLimited { .. } => "RATE_LIMITED",
             Error::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
+            Error::PaymentInsufficient { .. } => "PAYMENT_INSUFFICIENT",
+            Error::RegisterClosed(_) => "REGISTER_CLOSED",
             Error::Internal(_) => "INTERNAL",
         }
     }

@@ -3,7 +3,7 @@
 //! # Layout
 //! - [`error`]: the one error type; every variant carries the contract's error code.
 //! - [`auth`]: logins, sessions (refresh-token families), access tokens, login rate limits.
-//! - [`users`], [`locations`], [`catalog`], [`inventory`], [`customers`], [`audit`]: one
+//! - [`users`], [`locations`], [`catalog`], [`inventory`], [`customers`], [`sales`], [`audit`]: one
 //!   module per business area.
 //! - [`bootstrap`]: what a fresh database gets on first start.
 //! - [`db`]: opening SQLite or PostgreSQL; the only place that tells them apart at connect time.
@@ -28,6 +28,7 @@ pub mod locations;
 pub mod money;
 pub mod pagination;
 pub mod quantity;
+pub mod sales;
 pub mod text;
 pub mod users;
 

@@ -8,12 +8,20 @@
 //! never imports this one (an old migration must not change when a model does).
 
 pub mod audit_log;
+pub mod cash_movement;
 pub mod category;
 pub mod customer;
 pub mod location;
 pub mod product;
 pub mod product_count;
 pub mod refresh_token;
+pub mod refund;
+pub mod refund_line;
+pub mod register_session;
+pub mod sale;
+pub mod sale_counter;
+pub mod sale_line;
+pub mod sale_payment;
 pub mod stock_level;
 pub mod stock_movement;
 pub mod tax_rate;

@@ -17,6 +17,7 @@ mod m20261128_000005_create_catalog;
 mod m20261128_000006_create_stock;
 mod m20261128_000007_create_customers;
 mod m20261128_000008_create_product_counts;
+mod m20261128_000009_create_sales;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_create_stock::Migration),
             Box::new(m20261128_000007_create_customers::Migration),
             Box::new(m20261128_000008_create_product_counts::Migration),
+            Box::new(m20261128_000009_create_sales::Migration),
         ]
     }
 }

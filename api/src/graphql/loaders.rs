@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Request};
-use entity::{category, customer, location, product, stock_level, tax_rate, user};
+use entity::{
+    category, customer, location, product, refund, refund_line, register_session, sale, sale_line,
+    sale_payment, stock_level, tax_rate, user,
+};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
@@ -74,6 +77,69 @@ fetch_by_id!(tax_rate::Model, domain::catalog::tax_rates::get_many);
 fetch_by_id!(location::Model, domain::locations::get_many);
 fetch_by_id!(product::Model, domain::catalog::products::get_many);
 fetch_by_id!(customer::Model, domain::customers::get_many);
+fetch_by_id!(sale::Model, domain::sales::queries::get_many);
+fetch_by_id!(sale_line::Model, domain::sales::queries::lines);
+fetch_by_id!(register_session::Model, domain::sales::registers::get_many);
+
+/// A row type fetched as the children of parent rows (a sale's lines, say).
+pub trait FetchByParent: Clone + Send + Sync + 'static {
+    fn parent(&self) -> Uuid;
+    /// The children of these parents, in the order they are shown.
+    fn fetch(
+        db: &DatabaseConnection,
+        parents: &[Uuid],
+    ) -> impl Future<Output = domain::Result<Vec<Self>>> + Send;
+}
+
+/// Loads the children `M` of parent rows, one query per batch.
+pub struct ByParent<M> {
+    db: DatabaseConnection,
+    rows: PhantomData<fn() -> M>,
+}
+
+impl<M: FetchByParent> Loader<Uuid> for ByParent<M> {
+    type Value = Vec<M>;
+    type Error = Arc<domain::Error>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<M>>, Self::Error> {
+        let rows = M::fetch(&self.db, keys).await.map_err(Arc::new)?;
+        let mut by_parent: HashMap<Uuid, Vec<M>> = HashMap::new();
+        for row in rows {
+            by_parent.entry(row.parent()).or_default().push(row);
+        }
+        Ok(by_parent)
+    }
+}
+
+macro_rules! fetch_by_parent {
+    ($model:ty, $parent:ident, $fetch:path) => {
+        impl FetchByParent for $model {
+            fn parent(&self) -> Uuid {
+                self.$parent
+            }
+
+            fn fetch(
+                db: &DatabaseConnection,
+                parents: &[Uuid],
+            ) -> impl Future<Output = domain::Result<Vec<Self>>> + Send {
+                $fetch(db, parents)
+            }
+        }
+    };
+}
+
+fetch_by_parent!(sale_line::Model, sale_id, domain::sales::queries::lines_of);
+fetch_by_parent!(
+    sale_payment::Model,
+    sale_id,
+    domain::sales::queries::payments_of
+);
+fetch_by_parent!(refund::Model, sale_id, domain::sales::queries::refunds_of);
+fetch_by_parent!(
+    refund_line::Model,
+    refund_id,
+    domain::sales::queries::refund_lines_of
+);
 
 /// A product's stock levels, keyed by product.
 pub struct StockLoader(pub DatabaseConnection);
@@ -113,8 +179,24 @@ pub fn attach(request: Request, db: &DatabaseConnection) -> Request {
     fn by_id<M: FetchById>(db: &DatabaseConnection) -> DataLoader<ById<M>, HashMapCache> {
         DataLoader::with_cache(ById::new(db.clone()), tokio::spawn, HashMapCache::default())
     }
+    fn by_parent<M: FetchByParent>(
+        db: &DatabaseConnection,
+    ) -> DataLoader<ByParent<M>, HashMapCache> {
+        let loader = ByParent {
+            db: db.clone(),
+            rows: PhantomData,
+        };
+        DataLoader::with_cache(loader, tokio::spawn, HashMapCache::default())
+    }
     request
         .data(by_id::<user::Model>(db))
+        .data(by_id::<sale::Model>(db))
+        .data(by_id::<sale_line::Model>(db))
+        .data(by_id::<register_session::Model>(db))
+        .data(by_parent::<sale_line::Model>(db))
+        .data(by_parent::<sale_payment::Model>(db))
+        .data(by_parent::<refund::Model>(db))
+        .data(by_parent::<refund_line::Model>(db))
         .data(by_id::<category::Model>(db))
         .data(by_id::<tax_rate::Model>(db))
         .data(by_id::<location::Model>(db))
@@ -200,4 +282,15 @@ pub async fn all_locations(ctx: &Context<'_>) -> async_graphql::Result<Arc<Vec<l
 /// Loads one row by id through the request's loader.
 pub async fn load<M: FetchById>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<M>> {
     Ok(loader::<ById<M>>(ctx)?.load_one(id).await?)
+}
+
+/// Loads the children of one parent row through the request's loader.
+pub async fn children<M: FetchByParent>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+) -> async_graphql::Result<Vec<M>> {
+    Ok(loader::<ByParent<M>>(ctx)?
+        .load_one(parent)
+        .await?
+        .unwrap_or_default())
 }

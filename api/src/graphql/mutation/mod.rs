@@ -5,6 +5,7 @@ mod auth;
 mod catalog;
 mod customers;
 mod inventory;
+mod sales;
 mod users;
 
 use async_graphql::MergedObject;
@@ -18,4 +19,5 @@ pub struct MutationRoot(
     catalog::CatalogMutation,
     inventory::InventoryMutation,
     customers::CustomerMutation,
+    sales::SalesMutation,
 );

@@ -5,6 +5,7 @@ mod catalog;
 mod customers;
 mod inventory;
 mod locations;
+mod sales;
 mod users;
 
 use async_graphql::MergedObject;
@@ -19,4 +20,5 @@ pub struct QueryRoot(
     inventory::InventoryQuery,
     customers::CustomerQuery,
     audit::AuditQuery,
+    sales::SalesQuery,
 );

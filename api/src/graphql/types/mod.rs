@@ -7,5 +7,6 @@ pub mod catalog;
 pub mod customer;
 pub mod inventory;
 pub mod location;
+pub mod sales;
 pub mod scalars;
 pub mod user;
