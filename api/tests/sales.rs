@@ -11,9 +11,11 @@ use serde_json::{Value, json};
 const OPEN: &str = "mutation($input: OpenRegisterInput!) { openRegister(input: $input) { id status registerName openingFloat { amount currency } openedBy { username } } }";
 const SALE: &str = "mutation($input: CreateSaleInput!) { createSale(input: $input) { id number status subtotal { amount } discountTotal { amount } taxTotal { amount } total { amount currency } amountPaid { amount } change { amount } lines { id sku quantity unitPrice { amount } discount { amount } taxAmount { amount } total { amount } } payments { method amount { amount } } cashier { username } registerSession { id } } }";
 const REFUND: &str = "mutation($input: RefundSaleInput!) { refundSale(input: $input) { id amount { amount } restocked lines { quantity amount { amount } saleLine { id } } sale { id status } } }";
+const REPORT: &str = "query($from: DateTime!, $to: DateTime!, $locationId: ID) { salesReport(from: $from, to: $to, locationId: $locationId) { salesCount grossSales { amount currency } refundsTotal { amount } netSales { amount } taxTotal { amount } grossMargin { amount } byPaymentMethod { method amount { amount } } byCashier { cashier { username } salesCount total { amount } } topProducts(first: 10) { product { id name } quantity revenue { amount } } } }";
 const SESSION: &str = "query($id: ID!) { registerSession(id: $id) { id status expectedCash { amount } countedCash { amount } overShort { amount } cashMovements { kind amount { amount } } totals { salesCount grossSales { amount } refundsTotal { amount } taxTotal { amount } byPaymentMethod { method amount { amount } } } } }";
 
-/// A shop with a 21 % milk (1.21) and a 10 % bread (2.50), 100 of each at MAIN.
+/// A shop with a 21 % milk (1.21, cost 0.70) and a 10 % bread (2.50, cost 1.00), 100 of each
+/// at MAIN.
 struct Shop {
     admin: String,
     location: String,
@@ -44,14 +46,14 @@ async fn shop(app: &TestApp) -> Shop {
         .product(
             &admin,
             "LECHE",
-            json!({ "price": "1.21", "taxRateId": general }),
+            json!({ "price": "1.21", "cost": "0.70", "taxRateId": general }),
         )
         .await;
     let bread = app
         .product(
             &admin,
             "PAN",
-            json!({ "price": "2.50", "taxRateId": reduced }),
+            json!({ "price": "2.50", "cost": "1.00", "taxRateId": reduced }),
         )
         .await;
     app.receive(&admin, &location, &milk, "100").await;
@@ -166,6 +168,28 @@ both_backends! {
             ],
         }));
         assert_eq!(x_report["registerSession"]["totals"], closed["totals"]);
+
+        // The day's report says the same, plus the margin: net 9.84 without its 1.30 tax,
+        // minus the cost of what stayed sold (4 milk at 0.70, 2 bread at 1.00) = 3.74.
+        let now = chrono::Utc::now();
+        let report = app.ok(&manager, REPORT, json!({
+            "from": (now - chrono::Duration::hours(1)).to_rfc3339(),
+            "to": (now + chrono::Duration::hours(1)).to_rfc3339(),
+        })).await;
+        assert_eq!(report["salesReport"], json!({
+            "salesCount": 3,
+            "grossSales": { "amount": "11.05", "currency": "EUR" },
+            "refundsTotal": { "amount": "1.21" },
+            "netSales": { "amount": "9.84" },
+            "taxTotal": { "amount": "1.30" },
+            "grossMargin": { "amount": "3.74" },
+            "byPaymentMethod": closed["totals"]["byPaymentMethod"],
+            "byCashier": [{ "cashier": { "username": "ana" }, "salesCount": 3, "total": { "amount": "11.05" } }],
+            "topProducts": [
+                { "product": { "id": shop.bread, "name": "Product PAN" }, "quantity": "2", "revenue": { "amount": "5.00" } },
+                { "product": { "id": shop.milk, "name": "Product LECHE" }, "quantity": "4", "revenue": { "amount": "4.84" } },
+            ],
+        }));
 
         // Milk: 100 - 2 - 3 - 1 + 1 voided + 1 returned; bread: 100 - 2.
         assert_eq!(on_hand(&app, &shop.admin, &shop.milk).await, "96");

@@ -7,6 +7,7 @@
 //! - [`checkout`]: `createSale`, idempotent and oversell-proof.
 //! - [`refunds`]: refunds and voids.
 //! - [`queries`]: reading sales, their lines, payments and refunds.
+//! - [`reports`]: the sales report (totals, by cashier, top products).
 //! - [`totals`]: SQL aggregates behind the X/Z reports and the sales report.
 //! - [`receipt`]: the plain-text receipt.
 
@@ -16,6 +17,7 @@ pub mod queries;
 pub mod receipt;
 pub mod refunds;
 pub mod registers;
+pub mod reports;
 pub mod totals;
 
 use entity::product;

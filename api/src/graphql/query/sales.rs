@@ -1,12 +1,16 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
+use domain::auth::Role;
 use domain::sales::queries::SaleFilter as Filter;
 use uuid::Uuid;
 
 use crate::graphql::context::{parse_id, principal, services};
+use crate::graphql::guards::RoleGuard;
 use crate::graphql::loaders::prime;
 use crate::graphql::pagination::{listing, page_request};
-use crate::graphql::types::sales::{RegisterSession, Sale, SaleConnection, SaleStatus};
+use crate::graphql::types::sales::{
+    RegisterSession, Sale, SaleConnection, SaleStatus, SalesReport,
+};
 
 /// Which sales to list; every field narrows.
 #[derive(InputObject, Default)]
@@ -137,5 +141,25 @@ impl SalesQuery {
             }),
         )
         .into())
+    }
+
+    /// Sales over the half-open interval `[from, to)`: sales by sale time, refunds by refund
+    /// time; all locations when `locationId` is absent. `from` after or equal to `to`:
+    /// BAD_USER_INPUT. MANAGER or ADMIN.
+    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    async fn sales_report(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Start, included.")] from: DateTime<Utc>,
+        #[graphql(desc = "End, excluded.")] to: DateTime<Utc>,
+        #[graphql(desc = "Only this location.")] location_id: Option<ID>,
+    ) -> async_graphql::Result<SalesReport> {
+        let location_id = optional_id(location_id.as_ref(), "locationId")?;
+        let services = services(ctx)?;
+        let report = domain::sales::reports::report(&services.db, from, to, location_id).await?;
+        Ok(SalesReport {
+            report,
+            currency: services.currency,
+        })
     }
 }
