@@ -15,6 +15,7 @@ use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::config::{Config, JwtSecret};
+use crate::events::Events;
 use crate::graphql::context::Services;
 use crate::graphql::errors::QueryLimits;
 use crate::graphql::{self, PosSchema};
@@ -54,12 +55,17 @@ impl App {
             .map(Redis::connect)
             .transpose()
             .context("REDIS_URL")?;
+        let events = match &redis {
+            Some(redis) => Events::through_redis(redis).context("REDIS_URL")?,
+            None => Events::in_process(),
+        };
         let schema = graphql::build(
             Services {
                 db: db.clone(),
                 auth: auth.clone(),
                 currency: config.default_currency,
                 reference: Default::default(),
+                events,
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,

@@ -7,10 +7,12 @@
 //!   the middleware (body limit, timeout, CORS, request ids, tracing).
 //! - [`graphql`]: the schema; resolvers call `domain` and hold no business rule.
 //! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logging. [`redis`]: the optional Redis.
+//! - [`events`]: live events for subscriptions, through Redis pub/sub or in-process.
 
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod redis;

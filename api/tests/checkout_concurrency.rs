@@ -17,14 +17,7 @@ const SALE: &str = "mutation($input: CreateSaleInput!) { createSale(input: $inpu
 
 async fn open_register(app: &TestApp, token: &str) -> String {
     let location = app.main_location(token).await;
-    let data = app
-        .ok(
-            token,
-            "mutation($input: OpenRegisterInput!) { openRegister(input: $input) { id } }",
-            json!({ "input": { "locationId": location, "registerName": "Caja 1", "openingFloat": "0" } }),
-        )
-        .await;
-    data["openRegister"]["id"].as_str().unwrap().to_owned()
+    app.open_register(token, &location, "Caja 1").await
 }
 
 fn one_unit(key: &str, session: &str, product: &str) -> Value {

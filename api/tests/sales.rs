@@ -66,17 +66,6 @@ async fn shop(app: &TestApp) -> Shop {
     }
 }
 
-async fn open_register(app: &TestApp, token: &str, location: &str, name: &str) -> String {
-    let data = app
-        .ok(
-            token,
-            OPEN,
-            json!({ "input": { "locationId": location, "registerName": name, "openingFloat": "100.00" } }),
-        )
-        .await;
-    data["openRegister"]["id"].as_str().unwrap().to_owned()
-}
-
 fn sale_input(key: &str, session: &str, lines: Value, payments: Value) -> Value {
     json!({ "input": { "idempotencyKey": key, "registerSessionId": session, "lines": lines, "payments": payments } })
 }
@@ -108,7 +97,7 @@ both_backends! {
         let shop = shop(&app).await;
         let ana = app.user_with_role("ana", "CASHIER").await.access;
         let manager = app.user_with_role("marta", "MANAGER").await.access;
-        let session = open_register(&app, &ana, &shop.location, "Caja 1").await;
+        let session = app.open_register(&ana, &shop.location, "Caja 1").await;
 
         // 2 milk + 1 bread = 4.92, paid 10.00 in cash: 5.08 change.
         let first = sell(&app, &ana, sale_input("k1", &session,
@@ -205,7 +194,7 @@ both_backends! {
     async fn a_refused_sale_changes_nothing_and_takes_no_number(backend) {
         let app = backend.spawn().await;
         let shop = shop(&app).await;
-        let session = open_register(&app, &shop.admin, &shop.location, "Caja 1").await;
+        let session = app.open_register(&shop.admin, &shop.location, "Caja 1").await;
         let cases = [
             (json!([{ "productId": shop.milk, "quantity": "101" }]), json!([{ "method": "CASH", "amount": "500" }]), "INSUFFICIENT_STOCK", None),
             (json!([{ "productId": shop.milk, "quantity": "1" }, { "productId": shop.bread, "quantity": "101" }]), json!([{ "method": "CASH", "amount": "500" }]), "INSUFFICIENT_STOCK", None),
@@ -239,7 +228,7 @@ both_backends! {
     async fn a_retried_sale_is_the_same_sale(backend) {
         let app = backend.spawn().await;
         let shop = shop(&app).await;
-        let session = open_register(&app, &shop.admin, &shop.location, "Caja 1").await;
+        let session = app.open_register(&shop.admin, &shop.location, "Caja 1").await;
         let input = sale_input("retry-me", &session,
             json!([{ "productId": shop.milk, "quantity": "2", "discountPercent": "10" }]),
             json!([{ "method": "CASH", "amount": "5.00" }]));
@@ -265,7 +254,7 @@ both_backends! {
     async fn refunds_never_exceed_what_was_sold(backend) {
         let app = backend.spawn().await;
         let shop = shop(&app).await;
-        let session = open_register(&app, &shop.admin, &shop.location, "Caja 1").await;
+        let session = app.open_register(&shop.admin, &shop.location, "Caja 1").await;
         // 3 milk at 1.21 = 3.63: refunds of 1, 1, 1 give 1.21 each and the last completes it.
         let sale = sell(&app, &shop.admin, sale_input("s", &session,
             json!([{ "productId": shop.milk, "quantity": "3" }]), json!([{ "method": "CARD", "amount": "3.63" }]))).await;
@@ -309,7 +298,7 @@ both_backends! {
         let shop = shop(&app).await;
         let ana = app.user_with_role("ana", "CASHIER").await.access;
         let luis = app.user_with_role("luis", "CASHIER").await.access;
-        let session = open_register(&app, &ana, &shop.location, "Caja 1").await;
+        let session = app.open_register(&ana, &shop.location, "Caja 1").await;
         let twice = app.gql(Some(&luis), OPEN,
             json!({ "input": { "locationId": shop.location, "registerName": "caja 1 ", "openingFloat": "0" } })).await;
         assert_eq!(error_code(&twice), "CONFLICT");

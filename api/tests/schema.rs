@@ -14,9 +14,6 @@ use async_graphql::{Request, Response, Value};
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     // search
     "SearchProducts",
-    // live feeds
-    "LowStockAlerts",
-    "SalesFeed",
     // operations
     "Backups",
     "RunBackup",

@@ -94,6 +94,8 @@ pub struct Services {
     pub currency: Currency,
     /// Locations, tax rates and categories, held briefly in memory.
     pub reference: super::reference::ReferenceData,
+    /// Live events for subscriptions, shared by every instance when Redis is configured.
+    pub events: crate::events::Events,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

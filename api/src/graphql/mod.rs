@@ -1,7 +1,7 @@
 //! The GraphQL schema.
 //!
 //! # Layout
-//! - `query/`, `mutation/`: the roots, one file per area; a resolver parses its input into
+//! - `query/`, `mutation/`, `subscription/`: the roots, one file per area; a resolver parses its input into
 //!   domain types, calls one domain function and wraps the result. No business rule here.
 //! - `types/`: output types, wrapping rows and domain values.
 //! - `context`: the caller and the shared services a resolver reaches through `Context`.
@@ -21,12 +21,13 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod reference;
+pub mod subscription;
 pub mod types;
 
 use std::sync::Arc;
 
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Data, EmptySubscription, Executor, Request, Response, Schema, SchemaBuilder};
+use async_graphql::{Data, Executor, Request, Response, Schema, SchemaBuilder};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
 use sea_orm::DatabaseConnection;
@@ -35,8 +36,9 @@ use self::context::Services;
 use self::errors::QueryLimits;
 use self::mutation::MutationRoot;
 use self::query::QueryRoot;
+use self::subscription::SubscriptionRoot;
 
-type Inner = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+type Inner = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema the server runs (see the module documentation).
 #[derive(Clone)]
@@ -50,11 +52,11 @@ pub struct PosSchema {
 }
 
 /// The schema's types and limits, without services: enough to print the SDL.
-pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        SubscriptionRoot,
     )
     .limit_depth(limits.max_depth)
     .limit_complexity(limits.max_complexity)

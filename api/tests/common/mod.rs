@@ -250,6 +250,18 @@ impl TestApp {
         .await;
     }
 
+    /// Opens a register at a location with a float of 100.00; returns the session id.
+    pub async fn open_register(&self, token: &str, location: &str, name: &str) -> String {
+        let data = self
+            .ok(
+                token,
+                "mutation($input: OpenRegisterInput!) { openRegister(input: $input) { id } }",
+                json!({ "input": { "locationId": location, "registerName": name, "openingFloat": "100.00" } }),
+            )
+            .await;
+        data["openRegister"]["id"].as_str().unwrap().to_owned()
+    }
+
     /// Fails the test when some stock level differs from the sum of its movements.
     pub async fn assert_ledger_holds(&self) {
         let wrong = domain::inventory::ledger_discrepancies(&self.app.db)

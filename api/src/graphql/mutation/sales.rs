@@ -4,6 +4,7 @@ use domain::sales::checkout::{NewSale, PaymentRequest, SaleLineRequest};
 use domain::sales::refunds::{NewRefund, RefundLineRequest};
 use domain::sales::registers::{CloseRegister, NewCashMovement, OpenRegister};
 
+use crate::events::Event;
 use crate::graphql::context::{begin, commit, parse_id, principal, services};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::sales::{
@@ -248,6 +249,16 @@ impl SalesMutation {
         let services = services(ctx)?;
         let created =
             domain::sales::checkout::create(&services.db, actor, services.currency, new).await?;
+        if created.fresh {
+            let sale = Event::SaleCompleted {
+                sale_id: created.sale.id,
+                location_id: created.sale.location_id,
+            };
+            let alerts = created.alerts.iter().map(Event::from);
+            services
+                .events
+                .publish_soon(std::iter::once(sale).chain(alerts).collect());
+        }
         Ok(Sale {
             row: created.sale,
             currency: services.currency,
