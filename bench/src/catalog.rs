@@ -96,7 +96,14 @@ pub fn run(
                 continue;
             }
             for &n in clients {
-                let outcome = load::run(&url, &token, n, settings, next.clone()).await;
+                let outcome = load::run(
+                    &url,
+                    std::slice::from_ref(&token),
+                    n,
+                    settings,
+                    next.clone(),
+                )
+                .await;
                 println!("{}", outcome.row(name, n));
             }
         }

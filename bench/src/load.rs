@@ -47,11 +47,12 @@ const ERRORS_KEY: &[u8] = b"\"errors\":";
 /// Builds the body of a client's next request (`n` counts that client's requests).
 pub type NextRequest = Arc<dyn Fn(usize, usize) -> Value + Send + Sync>;
 
-/// Runs `clients` clients against `url` with `token`, each sending `next(client, n)`.
-/// A response with GraphQL errors counts as an error and its latency is not kept.
+/// Runs `clients` clients against `url`, client `i` with `tokens[i % tokens.len()]`, each
+/// sending `next(client, n)`. A response with GraphQL errors counts as an error and its
+/// latency is not kept.
 pub async fn run(
     url: &str,
-    token: &str,
+    tokens: &[String],
     clients: usize,
     settings: Settings,
     next: NextRequest,
@@ -65,8 +66,8 @@ pub async fn run(
     let until = measure_from + settings.measure;
     let tasks: Vec<_> = (0..clients)
         .map(|client| {
-            let (http, url, token, next) =
-                (http.clone(), url.to_owned(), token.to_owned(), next.clone());
+            let token = tokens[client % tokens.len()].clone();
+            let (http, url, next) = (http.clone(), url.to_owned(), next.clone());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0;

@@ -8,11 +8,17 @@
 //!   second and latency percentiles.
 //! - `catalog`: the catalog scenarios (issue: 100,000 products, `products(first: 100)` and
 //!   `productByCode` at 1 and 16 clients).
+//! - `checkout`: 3-line cash sales through `createSale` at 1, 8 and 32 clients, next to
+//!   pgbench running the same sale as plain SQL (`pgbench/sale.pgbench`).
+//! - `report`: `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
 //!
-//! Run with `cargo run --release -p bench -- catalog`; `--help` lists the options.
+//! Run with `cargo run --release -p bench -- catalog` (or `checkout`); `--help` lists the
+//! options.
 
 mod catalog;
+mod checkout;
 mod load;
+mod report;
 mod server;
 
 use clap::{Parser, Subcommand};
@@ -27,13 +33,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Load benchmarks of pos-odata against PostgreSQL"
 )]
 struct Cli {
-    /// The PostgreSQL database to benchmark (created when missing, seeded once).
+    /// The PostgreSQL server to benchmark on: each benchmark uses its own database there
+    /// (`pos_bench`, `pos_bench_checkout`, `pos_bench_pgbench`, `pos_bench_report`), created when missing and
+    /// seeded once.
     #[arg(
         long,
-        env = "BENCH_DATABASE_URL",
-        default_value = "postgres://postgres@127.0.0.1:5432/pos_bench?sslmode=disable"
+        env = "BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432"
     )]
-    database_url: String,
+    postgres_url: String,
     /// Seconds of measurement per scenario and client count (after a 2 s warm-up).
     #[arg(long, default_value_t = 15)]
     seconds: u64,
@@ -56,6 +64,16 @@ enum Benchmark {
         #[arg(long, default_value_t = 100_000)]
         products: usize,
     },
+    /// `createSale` with 3 lines and a cash payment, by one cashier per client, and pgbench's
+    /// plain-SQL sale at the same client counts; prints the ratio API / pgbench.
+    Checkout,
+    /// `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
+    Report,
+}
+
+/// The URL of database `name` on the server (TLS off: the benchmark runs on this machine).
+fn database(server: &str, name: &str) -> String {
+    format!("{}/{name}?sslmode=disable", server.trim_end_matches('/'))
 }
 
 fn main() -> anyhow::Result<()> {
@@ -68,12 +86,21 @@ fn main() -> anyhow::Result<()> {
         Benchmark::Catalog { products } => {
             let clients = cli.clients.unwrap_or_else(|| vec![1, 16]);
             catalog::run(
-                &cli.database_url,
+                &database(&cli.postgres_url, "pos_bench"),
                 products,
                 &clients,
                 settings,
                 cli.only.as_deref(),
             )
+        }
+        Benchmark::Checkout => checkout::run(
+            &database(&cli.postgres_url, "pos_bench_checkout"),
+            &database(&cli.postgres_url, "pos_bench_pgbench"),
+            &cli.clients.unwrap_or_else(|| vec![1, 8, 32]),
+            settings,
+        ),
+        Benchmark::Report => {
+            report::run(&database(&cli.postgres_url, "pos_bench_report"), settings)
         }
     }
 }
