@@ -49,6 +49,12 @@ impl App {
         .await
         .context("setting up the fresh database")?;
         report_first_start(&first_start);
+        let numbered = domain::sales::numbers::sweep(&db)
+            .await
+            .context("numbering sales left unnumbered")?;
+        if numbered > 0 {
+            tracing::info!(numbered, "numbered sales a stop left without a number");
+        }
         let redis = config
             .redis_url
             .as_deref()

@@ -324,3 +324,31 @@ both_backends! {
         assert!(receipt.lines().any(|l| l.starts_with("Change") && l.ends_with("0.79")), "{receipt}");
     }
 }
+
+both_backends! {
+    async fn a_sale_a_stop_left_without_a_number_is_numbered_at_start_up(backend) {
+        use sea_orm::ConnectionTrait;
+        let app = backend.spawn().await;
+        let shop = shop(&app).await;
+        let session = app.open_register(&shop.admin, &shop.location, "Caja 1").await;
+        let mut sales = Vec::new();
+        for key in ["n1", "n2"] {
+            sales.push(sell(&app, &shop.admin, sale_input(key, &session,
+                json!([{ "productId": shop.milk, "quantity": "1" }]), json!([{ "method": "CASH", "amount": "2" }]))).await);
+        }
+        // What a crash between a sale's commit and its numbering leaves behind.
+        app.app.db.execute_unprepared("UPDATE sales SET number = NULL WHERE number = 'MAIN-000002'").await.unwrap();
+        app.app.db.execute_unprepared("UPDATE sale_counters SET last_number = 1").await.unwrap();
+        let pending = app.ok(&shop.admin, "query($id: ID!) { sale(id: $id) { number } }", json!({ "id": sales[1]["id"] })).await;
+        assert_eq!(pending["sale"]["number"], "PENDING");
+
+        let restarted = backend.spawn_with(&[("DATABASE_URL", app.database.url.as_str())]).await;
+        let admin = restarted.admin().await.access; // its own signing key
+
+        let numbered = restarted.ok(&admin, "query($id: ID!) { sale(id: $id) { number } }", json!({ "id": sales[1]["id"] })).await;
+        assert_eq!(numbered["sale"]["number"], "MAIN-000002");
+        let next = sell(&restarted, &admin, sale_input("n3", &session,
+            json!([{ "productId": shop.milk, "quantity": "1" }]), json!([{ "method": "CASH", "amount": "2" }]))).await;
+        assert_eq!(next["number"], "MAIN-000003");
+    }
+}

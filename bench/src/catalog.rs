@@ -308,6 +308,7 @@ async fn seed(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
                 note: Set(None),
                 user_id: Set(None),
                 created_at: Set(now),
+                sale_id: Set(None),
             });
         }
         product::Entity::insert_many(products)

@@ -45,6 +45,8 @@ pub struct Change {
     pub reference: Option<String>,
     pub note: Option<String>,
     pub user_id: Option<Uuid>,
+    /// The sale a SALE, RETURN or VOID movement belongs to.
+    pub sale_id: Option<Uuid>,
 }
 
 /// Locks the products' rows for the rest of the transaction, in id order, and returns them
@@ -113,6 +115,7 @@ pub async fn apply(
         note: Set(change.note),
         user_id: Set(change.user_id),
         created_at: Set(now),
+        sale_id: Set(change.sale_id),
     }
     .insert(conn)
     .await?)
@@ -295,6 +298,7 @@ pub async fn receive(
                 reference: reference.clone(),
                 note: None,
                 user_id: Some(actor),
+                sale_id: None,
             },
             now,
         )
@@ -430,6 +434,7 @@ pub async fn adjust(
             reference: None,
             note,
             user_id: Some(actor),
+            sale_id: None,
         },
         Utc::now(),
     )
@@ -493,6 +498,7 @@ pub async fn transfer(
         reference: None,
         note: note.clone(),
         user_id: Some(actor),
+        sale_id: None,
     };
     let out = apply(
         conn,

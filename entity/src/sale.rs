@@ -22,8 +22,9 @@ pub struct Model {
     /// UUIDv7: ordering by id is ordering by time.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// `<LOCATION CODE>-<6 digits>`, gap-free per location.
-    pub number: String,
+    /// `<LOCATION CODE>-<6 digits>`, gap-free per location; null from the sale's commit until
+    /// numbering gives it one (milliseconds, see `domain::sales::numbers`).
+    pub number: Option<String>,
     pub location_id: Uuid,
     pub register_session_id: Uuid,
     pub cashier_id: Uuid,

@@ -47,6 +47,8 @@ pub struct Model {
     pub note: Option<String>,
     pub user_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// The sale a SALE, RETURN or VOID movement belongs to.
+    pub sale_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,8 @@
 //! Register sessions, their cash movements, sales (lines, payments) and refunds.
 //!
 //! Money columns are integer minor units (`*_minor`), quantities thousandths (`*_milli`).
+//! A sale's number is null from its commit until numbering gives it one (see
+//! `domain::sales::numbers`); stock movements of sales, refunds and voids name their sale.
 //! Lines keep snapshots of what the catalog said at sale time (SKU, name, price, tax rate,
 //! cost), so later catalog edits never change a past sale.
 
@@ -114,7 +116,7 @@ impl MigrationTrait for Migration {
                     .table(Sales::Table)
                     .if_not_exists()
                     .col(pk_uuid(Sales::Id))
-                    .col(string_len(Sales::Number, 40))
+                    .col(string_len_null(Sales::Number, 40))
                     .col(uuid(Sales::LocationId))
                     .col(uuid(Sales::RegisterSessionId))
                     .col(uuid(Sales::CashierId))
@@ -376,10 +378,29 @@ impl MigrationTrait for Migration {
             RefundLines::Table,
             [RefundLines::SaleLineId],
         )
-        .await
+        .await?;
+
+        // The sale a movement belongs to (SALE, RETURN, VOID). SQLite cannot add a foreign
+        // key to an existing table; the domain writes only ids of sales it just wrote.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(StockMovements::Table)
+                    .add_column(uuid_null(StockMovements::SaleId))
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(StockMovements::Table)
+                    .drop_column(StockMovements::SaleId)
+                    .to_owned(),
+            )
+            .await?;
         for table in [
             RefundLines::Table.into_iden(),
             Refunds::Table.into_iden(),
@@ -561,6 +582,12 @@ enum RefundLines {
     AmountMinor,
     TaxMinor,
     CostMinor,
+}
+
+#[derive(DeriveIden)]
+enum StockMovements {
+    Table,
+    SaleId,
 }
 
 #[derive(DeriveIden)]

@@ -8,21 +8,20 @@
 //!    the products in id order (concurrent sales over the same products queue instead of
 //!    deadlocking), then look for the key again: a concurrent retry that got the locks first
 //!    has committed by now, so its sale is found and returned.
-//! 4. Compute the lines, check the payments, move the stock (conditional updates: stock never
-//!    goes below zero), take the next number of the location last (its row lock is held
-//!    only for the few statements before commit), insert the sale, lines and payments.
+//! 4. Compute the lines, check the payments, take the location's next number if no other
+//!    sale holds the counter ([`numbers`]), insert the sale, lines and payments, move the
+//!    stock (conditional updates: stock never goes below zero).
+//! 5. After the commit, a sale that could not take a number gets one ([`numbers::ensure`]).
 
 use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::product::{self, Unit};
 use entity::sale::{self, SaleStatus};
-use entity::sale_counter;
 use entity::sale_line;
 use entity::sale_payment::{self, PaymentMethod};
 use entity::stock_movement::StockReason;
 use entity::tax_rate;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
@@ -32,6 +31,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::arithmetic::{self, Discount, LineAmounts, LineInput, Tender};
+use super::numbers;
 use super::registers::{self, Lock};
 use super::{Alert, idempotency_key, in_line, in_payment};
 use crate::auth::Principal;
@@ -244,17 +244,17 @@ pub async fn create(
     let parsed = parse(currency, new)?;
     if let Some(sale) = replay(db, actor.user_id, &parsed.key, &parsed.hash).await? {
         return Ok(Created {
-            sale,
+            sale: numbers::ensure(db, sale, None).await?,
             alerts: Vec::new(),
             fresh: false,
         });
     }
     let txn = db.begin().await?;
     match ring_up(&txn, actor, currency, &parsed).await {
-        Ok(Rung::Made(sale, alerts)) => {
+        Ok(Rung::Made(sale, alerts, code)) => {
             txn.commit().await?;
             Ok(Created {
-                sale,
+                sale: numbers::ensure(db, sale, Some(&code)).await?,
                 alerts,
                 fresh: true,
             })
@@ -262,7 +262,7 @@ pub async fn create(
         Ok(Rung::AlreadyMade(sale)) => {
             txn.rollback().await?;
             Ok(Created {
-                sale,
+                sale: numbers::ensure(db, sale, None).await?,
                 alerts: Vec::new(),
                 fresh: false,
             })
@@ -270,21 +270,22 @@ pub async fn create(
         Err(failure) if failure.key_taken => {
             // A concurrent retry committed between our check and our insert.
             txn.rollback().await?;
-            replay(db, actor.user_id, &parsed.key, &parsed.hash)
+            let sale = replay(db, actor.user_id, &parsed.key, &parsed.hash)
                 .await?
-                .map(|sale| Created {
-                    sale,
-                    alerts: Vec::new(),
-                    fresh: false,
-                })
-                .ok_or_else(|| Error::internal("idempotency key taken but no sale found"))
+                .ok_or_else(|| Error::internal("idempotency key taken but no sale found"))?;
+            Ok(Created {
+                sale: numbers::ensure(db, sale, None).await?,
+                alerts: Vec::new(),
+                fresh: false,
+            })
         }
         Err(failure) => Err(failure.error),
     }
 }
 
 enum Rung {
-    Made(sale::Model, Vec<Alert>),
+    /// The sale, the alerts it raised, and its location's code.
+    Made(sale::Model, Vec<Alert>, String),
     AlreadyMade(sale::Model),
 }
 
@@ -366,7 +367,7 @@ async fn ring_up(
     let settlement = arithmetic::settle(currency, totals.total, &tenders)?;
 
     let now = Utc::now();
-    let number = next_number(txn, location.id, &location.code).await?;
+    let number = numbers::try_take(txn, location.id, &location.code).await?;
     let sale_id = Uuid::now_v7();
     let cost_total: i64 = lines.iter().map(|(_, _, cost)| cost).sum();
     let sale = sale::ActiveModel {
@@ -460,9 +461,10 @@ async fn ring_up(
                 may_go_negative: false,
                 unit_cost_minor: None,
                 supplier: None,
-                reference: Some(number.clone()),
+                reference: None,
                 note: None,
                 user_id: Some(actor.user_id),
+                sale_id: Some(sale_id),
             },
             now,
         )
@@ -481,7 +483,7 @@ async fn ring_up(
         json!({ "number": number, "total": currency.format(totals.total) }),
     )
     .await?;
-    Ok(Rung::Made(sale, alerts))
+    Ok(Rung::Made(sale, alerts, location.code))
 }
 
 /// A line's amounts, its tax rate and the cost of its goods. Archived products cannot be
@@ -523,24 +525,4 @@ fn price_line(
     ))
     .unwrap_or(i64::MAX);
     Ok((amounts, rate, cost))
-}
-
-/// The location's next sale number, `MAIN-000124`. The counter row stays locked until the
-/// sale commits, and a sale that fails rolls its number back: numbers are gap-free.
-async fn next_number(conn: &impl ConnectionTrait, location_id: Uuid, code: &str) -> Result<String> {
-    let counter = sale_counter::Entity::insert(sale_counter::ActiveModel {
-        location_id: Set(location_id),
-        last_number: Set(1),
-    })
-    .on_conflict(
-        OnConflict::column(sale_counter::Column::LocationId)
-            .value(
-                sale_counter::Column::LastNumber,
-                Expr::col((sale_counter::Entity, sale_counter::Column::LastNumber)).add(1),
-            )
-            .to_owned(),
-    )
-    .exec_with_returning(conn)
-    .await?;
-    Ok(format!("{code}-{:06}", counter.last_number))
 }

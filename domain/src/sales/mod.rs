@@ -5,6 +5,7 @@
 //!   pure integer functions with their hand-computed tests.
 //! - [`registers`]: register sessions, cash movements, closing with a count.
 //! - [`checkout`]: `createSale`, idempotent and oversell-proof.
+//! - [`numbers`]: gap-free sale numbers per location, given in batches when tills are busy.
 //! - [`refunds`]: refunds and voids.
 //! - [`queries`]: reading sales, their lines, payments and refunds.
 //! - [`reports`]: the sales report (totals, by cashier, top products).
@@ -13,6 +14,7 @@
 
 pub mod arithmetic;
 pub mod checkout;
+pub mod numbers;
 pub mod queries;
 pub mod receipt;
 pub mod refunds;

@@ -14,6 +14,9 @@ use crate::locations;
 use crate::money::Currency;
 use crate::quantity::format_milli;
 
+/// Shown for the number of a sale that has none yet (for milliseconds after its commit).
+pub const PENDING: &str = "PENDING";
+
 /// Characters per line on an 80 mm printer.
 const WIDTH: usize = 42;
 
@@ -59,7 +62,7 @@ pub async fn render(
     let mut out = String::new();
     centred(&mut out, &location.name);
     rule(&mut out);
-    row(&mut out, "Sale", &sale.number);
+    row(&mut out, "Sale", sale.number.as_deref().unwrap_or(PENDING));
     row(
         &mut out,
         "Date",

@@ -359,9 +359,10 @@ async fn give_back(
                     may_go_negative: false,
                     unit_cost_minor: None,
                     supplier: None,
-                    reference: Some(sale.number.clone()),
+                    reference: None,
                     note: Some(parsed.reason.clone()),
                     user_id: Some(actor.user_id),
+                    sale_id: Some(sale.id),
                 },
                 now,
             )
@@ -447,9 +448,10 @@ pub async fn void(
                 may_go_negative: false,
                 unit_cost_minor: None,
                 supplier: None,
-                reference: Some(sale.number.clone()),
+                reference: None,
                 note: Some(reason.clone()),
                 user_id: Some(actor.user_id),
+                sale_id: Some(sale.id),
             },
             now,
         )

@@ -78,9 +78,18 @@ impl StockMovement {
         self.row.supplier.as_deref()
     }
 
-    /// A document this movement belongs to: a delivery note, a sale number.
-    async fn reference(&self) -> Option<&str> {
-        self.row.reference.as_deref()
+    /// A document this movement belongs to: a delivery note, or for SALE, RETURN and VOID
+    /// movements the sale's number.
+    async fn reference(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        if let Some(reference) = &self.row.reference {
+            return Ok(Some(reference.clone()));
+        }
+        let Some(sale_id) = self.row.sale_id else {
+            return Ok(None);
+        };
+        Ok(load::<entity::sale::Model>(ctx, sale_id)
+            .await?
+            .and_then(|sale| sale.number))
     }
 
     /// Free text from whoever made the change.

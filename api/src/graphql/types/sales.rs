@@ -305,9 +305,14 @@ impl Sale {
         ID(self.row.id.to_string())
     }
 
-    /// The number printed on the receipt: `<LOCATION CODE>-<6 digits>`, gap-free per location.
+    /// The number printed on the receipt: `<LOCATION CODE>-<6 digits>`, gap-free per
+    /// location. Numbers are given to committed sales, so for a few milliseconds after a sale
+    /// commits (never in createSale's answer) it may read `PENDING`.
     async fn number(&self) -> &str {
-        &self.row.number
+        self.row
+            .number
+            .as_deref()
+            .unwrap_or(domain::sales::receipt::PENDING)
     }
 
     /// COMPLETED, PARTIALLY_REFUNDED, REFUNDED or VOIDED.
