@@ -198,6 +198,7 @@ both_backends! {
         let cases = [
             (json!([{ "productId": shop.milk, "quantity": "101" }]), json!([{ "method": "CASH", "amount": "500" }]), "INSUFFICIENT_STOCK", None),
             (json!([{ "productId": shop.milk, "quantity": "1" }, { "productId": shop.bread, "quantity": "101" }]), json!([{ "method": "CASH", "amount": "500" }]), "INSUFFICIENT_STOCK", None),
+            (json!([{ "productId": shop.milk, "quantity": "60" }, { "productId": shop.milk, "quantity": "41" }]), json!([{ "method": "CASH", "amount": "500" }]), "INSUFFICIENT_STOCK", None),
             (json!([{ "productId": shop.milk, "quantity": "2" }]), json!([{ "method": "CASH", "amount": "2.41" }]), "PAYMENT_INSUFFICIENT", None),
             (json!([{ "productId": shop.milk, "quantity": "1" }]), json!([{ "method": "CARD", "amount": "1.22" }]), "BAD_USER_INPUT", Some("payments[0].amount")),
             (json!([{ "productId": shop.milk, "quantity": "0.5" }]), json!([{ "method": "CASH", "amount": "5" }]), "BAD_USER_INPUT", Some("lines[0].quantity")),
@@ -350,5 +351,27 @@ both_backends! {
         let next = sell(&restarted, &admin, sale_input("n3", &session,
             json!([{ "productId": shop.milk, "quantity": "1" }]), json!([{ "method": "CASH", "amount": "2" }]))).await;
         assert_eq!(next["number"], "MAIN-000003");
+    }
+}
+
+both_backends! {
+    async fn the_same_product_on_two_lines_moves_stock_line_by_line(backend) {
+        let app = backend.spawn().await;
+        let shop = shop(&app).await;
+        let session = app.open_register(&shop.admin, &shop.location, "Caja 1").await;
+
+        sell(&app, &shop.admin, sale_input("twice", &session,
+            json!([{ "productId": shop.milk, "quantity": "3" }, { "productId": shop.bread, "quantity": "1" }, { "productId": shop.milk, "quantity": "2" }]),
+            json!([{ "method": "CASH", "amount": "20" }]))).await;
+
+        let ledger = app.ok(&shop.admin, "query($p: ID!) { stockMovements(productId: $p, first: 5) { edges { node { reason quantity onHandAfter reference } } } }", json!({ "p": shop.milk })).await;
+        let moves: Vec<Value> = ledger["stockMovements"]["edges"].as_array().unwrap().iter().map(|e| e["node"].clone()).collect();
+        assert_eq!(moves, vec![
+            json!({ "reason": "SALE", "quantity": "-2", "onHandAfter": "95", "reference": "MAIN-000001" }),
+            json!({ "reason": "SALE", "quantity": "-3", "onHandAfter": "97", "reference": "MAIN-000001" }),
+            json!({ "reason": "RECEIPT", "quantity": "100", "onHandAfter": "100", "reference": null }),
+        ]);
+        assert_eq!(on_hand(&app, &shop.admin, &shop.milk).await, "95");
+        app.assert_ledger_holds().await;
     }
 }

@@ -8,16 +8,16 @@
 //! no update is ever lost and stock never goes below zero where that is not allowed. SQLite
 //! has no row locks; it serialises every writer, which gives the same guarantees.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use entity::product::{self, Unit};
 use entity::stock_movement::{self, StockReason};
 use entity::{location, stock_level};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait, OnConflict, SimpleExpr};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -119,6 +119,107 @@ pub async fn apply(
     }
     .insert(conn)
     .await?)
+}
+
+/// One line of stock going out in [`take_many`].
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    pub product_id: Uuid,
+    /// Thousandths, more than zero.
+    pub quantity_milli: i64,
+}
+
+/// What the movements of [`take_many`] record besides their quantities.
+#[derive(Debug, Clone)]
+pub struct OutOf {
+    pub location_id: Uuid,
+    pub reason: StockReason,
+    pub user_id: Option<Uuid>,
+    pub sale_id: Option<Uuid>,
+}
+
+/// Takes several lines of stock out of one location at once (a sale), never below zero: one
+/// conditional `UPDATE` for all the products and one `INSERT` for all the movements, one
+/// movement per line in line order. A product short of stock is INSUFFICIENT_STOCK (and the
+/// caller rolls back). The caller holds the products' locks.
+pub async fn take_many(
+    conn: &impl ConnectionTrait,
+    outs: &[Out],
+    of: OutOf,
+    now: DateTime<Utc>,
+) -> Result<Vec<stock_movement::Model>> {
+    if outs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut totals: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for out in outs {
+        *totals.entry(out.product_id).or_default() += out.quantity_milli;
+    }
+    let mut delta = CaseStatement::new();
+    for (product_id, total) in &totals {
+        delta = delta.case(
+            stock_level::Column::ProductId.eq(*product_id),
+            Expr::value(-total),
+        );
+    }
+    let delta: SimpleExpr = delta.into();
+    let levels = stock_level::Entity::update_many()
+        .col_expr(
+            stock_level::Column::OnHandMilli,
+            Expr::col(stock_level::Column::OnHandMilli).add(delta.clone()),
+        )
+        .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
+        .filter(stock_level::Column::LocationId.eq(of.location_id))
+        .filter(stock_level::Column::ProductId.is_in(totals.keys().copied()))
+        .filter(
+            Expr::col(stock_level::Column::OnHandMilli)
+                .add(delta)
+                .gte(0),
+        )
+        .exec_with_returning(conn)
+        .await?;
+    // What each product had before, walked down line by line for the movements.
+    let mut running: BTreeMap<Uuid, i64> = BTreeMap::new();
+    for level in &levels {
+        running.insert(
+            level.product_id,
+            level.on_hand_milli + totals[&level.product_id],
+        );
+    }
+    if let Some(short) = totals.keys().find(|id| !running.contains_key(id)) {
+        return Err(insufficient(conn, *short, of.location_id).await);
+    }
+    let movements: Vec<stock_movement::Model> = outs
+        .iter()
+        .map(|out| {
+            let on_hand = running.entry(out.product_id).or_default();
+            *on_hand -= out.quantity_milli;
+            stock_movement::Model {
+                id: Uuid::now_v7(),
+                product_id: out.product_id,
+                location_id: of.location_id,
+                reason: of.reason,
+                quantity_milli: -out.quantity_milli,
+                on_hand_after_milli: *on_hand,
+                unit_cost_minor: None,
+                supplier: None,
+                reference: None,
+                note: None,
+                user_id: of.user_id,
+                created_at: now,
+                sale_id: of.sale_id,
+            }
+        })
+        .collect();
+    stock_movement::Entity::insert_many(
+        movements
+            .iter()
+            .cloned()
+            .map(|movement| movement.into_active_model().reset_all()),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(movements)
 }
 
 /// Creates the level at zero when the product never had stock at the location.

@@ -294,3 +294,13 @@ pub async fn children<M: FetchByParent>(
         .await?
         .unwrap_or_default())
 }
+
+/// Puts the children of one parent into the request's cache (rows a mutation just wrote).
+pub async fn prime_children<M: FetchByParent>(
+    ctx: &Context<'_>,
+    parent: Uuid,
+    rows: Vec<M>,
+) -> async_graphql::Result<()> {
+    loader::<ByParent<M>>(ctx)?.feed_one(parent, rows).await;
+    Ok(())
+}

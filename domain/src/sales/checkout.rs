@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::product::{self, Unit};
+use entity::register_session;
 use entity::sale::{self, SaleStatus};
 use entity::sale_line;
 use entity::sale_payment::{self, PaymentMethod};
@@ -24,7 +25,7 @@ use entity::stock_movement::StockReason;
 use entity::tax_rate;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -37,7 +38,7 @@ use super::{Alert, idempotency_key, in_line, in_payment};
 use crate::auth::Principal;
 use crate::catalog::tax_rates;
 use crate::error::{Error, Result};
-use crate::inventory::{self, Change};
+use crate::inventory::{self, Out, OutOf};
 use crate::money::Currency;
 use crate::quantity::{MILLI, Sign, parse_percent, parse_quantity};
 use crate::{audit, customers, locations, text};
@@ -97,8 +98,17 @@ pub struct Created {
     pub sale: sale::Model,
     /// Products the sale took to or below their low-stock threshold.
     pub alerts: Vec<Alert>,
-    /// Whether this call made the sale (false: a retry returned the sale already made).
-    pub fresh: bool,
+    /// What this call made, when it made the sale (`None`: a retry returned the sale already
+    /// made): rows the API can show without reading them back.
+    pub fresh: Option<Fresh>,
+}
+
+/// The rows of a sale just made.
+pub struct Fresh {
+    pub lines: Vec<sale_line::Model>,
+    pub payments: Vec<sale_payment::Model>,
+    pub products: Vec<product::Model>,
+    pub session: register_session::Model,
 }
 
 fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
@@ -246,25 +256,31 @@ pub async fn create(
         return Ok(Created {
             sale: numbers::ensure(db, sale, None).await?,
             alerts: Vec::new(),
-            fresh: false,
+            fresh: None,
         });
     }
     let txn = db.begin().await?;
     match ring_up(&txn, actor, currency, &parsed).await {
-        Ok(Rung::Made(sale, alerts, code)) => {
+        Ok(Rung::Made(made)) => {
             txn.commit().await?;
+            let made = *made;
             Ok(Created {
-                sale: numbers::ensure(db, sale, Some(&code)).await?,
-                alerts,
-                fresh: true,
+                sale: numbers::ensure(db, made.sale, Some(&made.code)).await?,
+                alerts: made.alerts,
+                fresh: Some(Fresh {
+                    lines: made.lines,
+                    payments: made.payments,
+                    products: made.products,
+                    session: made.session,
+                }),
             })
         }
         Ok(Rung::AlreadyMade(sale)) => {
             txn.rollback().await?;
             Ok(Created {
-                sale: numbers::ensure(db, sale, None).await?,
+                sale: numbers::ensure(db, *sale, None).await?,
                 alerts: Vec::new(),
-                fresh: false,
+                fresh: None,
             })
         }
         Err(failure) if failure.key_taken => {
@@ -276,7 +292,7 @@ pub async fn create(
             Ok(Created {
                 sale: numbers::ensure(db, sale, None).await?,
                 alerts: Vec::new(),
-                fresh: false,
+                fresh: None,
             })
         }
         Err(failure) => Err(failure.error),
@@ -284,9 +300,32 @@ pub async fn create(
 }
 
 enum Rung {
-    /// The sale, the alerts it raised, and its location's code.
-    Made(sale::Model, Vec<Alert>, String),
-    AlreadyMade(sale::Model),
+    Made(Box<Made>),
+    AlreadyMade(Box<sale::Model>),
+}
+
+/// A sale just rung up, with what the transaction already holds of it.
+struct Made {
+    sale: sale::Model,
+    alerts: Vec<Alert>,
+    /// The location's code, for the number.
+    code: String,
+    lines: Vec<sale_line::Model>,
+    payments: Vec<sale_payment::Model>,
+    products: Vec<product::Model>,
+    session: register_session::Model,
+}
+
+/// Rows to insert as they are.
+fn rows<M, A>(models: &[M]) -> impl Iterator<Item = A> + '_
+where
+    M: Clone + IntoActiveModel<A>,
+    A: ActiveModelTrait,
+{
+    models
+        .iter()
+        .cloned()
+        .map(|m| m.into_active_model().reset_all())
 }
 
 /// An error inside the transaction; a unique violation of the idempotency key is told apart.
@@ -336,14 +375,18 @@ async fn ring_up(
             .map(|p| (p.id, p))
             .collect();
     if let Some(sale) = replay(txn, actor.user_id, &parsed.key, &parsed.hash).await? {
-        return Ok(Rung::AlreadyMade(sale));
+        return Ok(Rung::AlreadyMade(Box::new(sale)));
     }
     let rate_ids: Vec<Uuid> = products.values().filter_map(|p| p.tax_rate_id).collect();
-    let rates: HashMap<Uuid, i64> = tax_rates::get_many(txn, &rate_ids)
-        .await?
-        .into_iter()
-        .map(|r: tax_rate::Model| (r.id, r.rate_milli))
-        .collect();
+    let rates: HashMap<Uuid, i64> = if rate_ids.is_empty() {
+        HashMap::new()
+    } else {
+        tax_rates::get_many(txn, &rate_ids)
+            .await?
+            .into_iter()
+            .map(|r: tax_rate::Model| (r.id, r.rate_milli))
+            .collect()
+    };
 
     let mut lines = Vec::with_capacity(parsed.lines.len());
     for (index, line) in parsed.lines.iter().enumerate() {
@@ -396,83 +439,79 @@ async fn ring_up(
     .insert(txn)
     .await?;
 
-    let line_rows: Vec<sale_line::ActiveModel> = parsed
+    let line_rows: Vec<sale_line::Model> = parsed
         .lines
         .iter()
         .zip(&lines)
         .enumerate()
         .map(|(position, (line, (amounts, rate, cost)))| {
             let product = &products[&line.product_id];
-            sale_line::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                sale_id: Set(sale_id),
-                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-                product_id: Set(product.id),
-                sku: Set(product.sku.clone()),
-                name: Set(product.name.clone()),
-                unit: Set(product.unit),
-                quantity_milli: Set(line.quantity_milli),
-                unit_price_minor: Set(product.price_minor),
-                base_minor: Set(amounts.base),
-                discount_minor: Set(amounts.discount),
-                tax_rate_milli: Set(*rate),
-                tax_minor: Set(amounts.tax),
-                total_minor: Set(amounts.total),
-                cost_minor: Set(*cost),
-                tracks_stock: Set(product.track_stock),
-                refunded_quantity_milli: Set(0),
-                refunded_minor: Set(0),
-                refunded_tax_minor: Set(0),
-                refunded_cost_minor: Set(0),
+            sale_line::Model {
+                id: Uuid::now_v7(),
+                sale_id,
+                position: i32::try_from(position).unwrap_or(i32::MAX),
+                product_id: product.id,
+                sku: product.sku.clone(),
+                name: product.name.clone(),
+                unit: product.unit,
+                quantity_milli: line.quantity_milli,
+                unit_price_minor: product.price_minor,
+                base_minor: amounts.base,
+                discount_minor: amounts.discount,
+                tax_rate_milli: *rate,
+                tax_minor: amounts.tax,
+                total_minor: amounts.total,
+                cost_minor: *cost,
+                tracks_stock: product.track_stock,
+                refunded_quantity_milli: 0,
+                refunded_minor: 0,
+                refunded_tax_minor: 0,
+                refunded_cost_minor: 0,
             }
         })
         .collect();
-    sale_line::Entity::insert_many(line_rows)
+    sale_line::Entity::insert_many(rows(&line_rows))
         .exec_without_returning(txn)
         .await?;
-    if !parsed.payments.is_empty() {
-        sale_payment::Entity::insert_many(parsed.payments.iter().enumerate().map(
-            |(position, payment)| sale_payment::ActiveModel {
-                id: Set(Uuid::now_v7()),
-                sale_id: Set(sale_id),
-                position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-                method: Set(payment.method),
-                amount_minor: Set(payment.amount),
-                reference: Set(payment.reference.clone()),
-            },
-        ))
-        .exec_without_returning(txn)
-        .await?;
+    let payment_rows: Vec<sale_payment::Model> = parsed
+        .payments
+        .iter()
+        .enumerate()
+        .map(|(position, payment)| sale_payment::Model {
+            id: Uuid::now_v7(),
+            sale_id,
+            position: i32::try_from(position).unwrap_or(i32::MAX),
+            method: payment.method,
+            amount_minor: payment.amount,
+            reference: payment.reference.clone(),
+        })
+        .collect();
+    if !payment_rows.is_empty() {
+        sale_payment::Entity::insert_many(rows(&payment_rows))
+            .exec_without_returning(txn)
+            .await?;
     }
 
-    let mut alerts = Vec::new();
-    for line in &parsed.lines {
-        let product = &products[&line.product_id];
-        if !product.track_stock {
-            continue;
-        }
-        let movement = inventory::apply(
-            txn,
-            Change {
-                product_id: product.id,
-                location_id: location.id,
-                reason: StockReason::Sale,
-                quantity_milli: -line.quantity_milli,
-                may_go_negative: false,
-                unit_cost_minor: None,
-                supplier: None,
-                reference: None,
-                note: None,
-                user_id: Some(actor.user_id),
-                sale_id: Some(sale_id),
-            },
-            now,
-        )
-        .await?;
-        if let Some(alert) = Alert::crossing(product, &movement) {
-            alerts.push(alert);
-        }
-    }
+    let outs: Vec<Out> = parsed
+        .lines
+        .iter()
+        .filter(|line| products[&line.product_id].track_stock)
+        .map(|line| Out {
+            product_id: line.product_id,
+            quantity_milli: line.quantity_milli,
+        })
+        .collect();
+    let out_of = OutOf {
+        location_id: location.id,
+        reason: StockReason::Sale,
+        user_id: Some(actor.user_id),
+        sale_id: Some(sale_id),
+    };
+    let alerts = inventory::take_many(txn, &outs, out_of, now)
+        .await?
+        .iter()
+        .filter_map(|movement| Alert::crossing(&products[&movement.product_id], movement))
+        .collect();
 
     audit::record(
         txn,
@@ -483,7 +522,15 @@ async fn ring_up(
         json!({ "number": number, "total": currency.format(totals.total) }),
     )
     .await?;
-    Ok(Rung::Made(sale, alerts, location.code))
+    Ok(Rung::Made(Box::new(Made {
+        sale,
+        alerts,
+        code: location.code,
+        lines: line_rows,
+        payments: payment_rows,
+        products: products.into_values().collect(),
+        session,
+    })))
 }
 
 /// A line's amounts, its tax rate and the cost of its goods. Archived products cannot be

@@ -7,6 +7,7 @@ use domain::sales::registers::{CloseRegister, NewCashMovement, OpenRegister};
 use crate::events::Event;
 use crate::graphql::context::{begin, commit, parse_id, principal, services};
 use crate::graphql::guards::RoleGuard;
+use crate::graphql::loaders::{prime, prime_children};
 use crate::graphql::types::sales::{
     CashMovement, CashMovementKind, PaymentMethod, Refund, RegisterSession, Sale,
 };
@@ -249,7 +250,13 @@ impl SalesMutation {
         let services = services(ctx)?;
         let created =
             domain::sales::checkout::create(&services.db, actor, services.currency, new).await?;
-        if created.fresh {
+        if let Some(fresh) = created.fresh {
+            // The answer shows what the transaction just wrote: no need to read it back.
+            let sale_id = created.sale.id;
+            prime_children(ctx, sale_id, fresh.lines).await?;
+            prime_children(ctx, sale_id, fresh.payments).await?;
+            prime(ctx, fresh.products).await?;
+            prime(ctx, [fresh.session]).await?;
             let sale = Event::SaleCompleted {
                 sale_id: created.sale.id,
                 location_id: created.sale.location_id,
