@@ -1,6 +1,6 @@
-//! The checkout under concurrency: no overselling, one sale per idempotency key, and no
-//! deadlock reaching a client. On PostgreSQL the sales really run at once; on SQLite writers
-//! are serialised, and the same guarantees must hold.
+//! The checkout under concurrency: no overselling, one sale (or refund) per idempotency key,
+//! and no deadlock reaching a client. On PostgreSQL the sales really run at once; on SQLite
+//! writers are serialised, and the same guarantees must hold.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
 
@@ -122,6 +122,49 @@ both_backends! {
         assert!(failed.is_empty(), "sales failed: {failed:?}");
         assert_eq!(app.count_rows("sales").await, 32);
         assert_eq!(app.count_rows("sale_lines").await, 96);
+        app.assert_ledger_holds().await;
+    }
+}
+
+const REFUND: &str =
+    "mutation($input: RefundSaleInput!) { refundSale(input: $input) { id amount { amount } } }";
+
+both_backends! {
+    async fn ten_refund_retries_at_once_make_one_refund(backend) {
+        let app = Arc::new(backend.spawn().await);
+        let admin = app.admin().await.access;
+        let location = app.main_location(&admin).await;
+        let product = app.product(&admin, "DEVUELTO", json!({})).await;
+        app.receive(&admin, &location, &product, "10").await;
+        let session = open_register(&app, &admin).await;
+        let sale = app.ok(&admin, "mutation($input: CreateSaleInput!) { createSale(input: $input) { id lines { id } } }", json!({ "input": {
+            "idempotencyKey": "to-refund", "registerSessionId": session,
+            "lines": [{ "productId": product, "quantity": "3" }],
+            "payments": [{ "method": "CASH", "amount": "3.00" }],
+        } })).await;
+        let input = json!({ "input": {
+            "idempotencyKey": "refund-once", "saleId": sale["createSale"]["id"], "registerSessionId": session,
+            "lines": [{ "saleLineId": sale["createSale"]["lines"][0]["id"], "quantity": "2" }],
+            "method": "CASH", "reason": "retried",
+        } });
+
+        let bodies: Vec<Value> = join_all((0..10).map(|_| {
+            let (app, token, input) = (app.clone(), admin.clone(), input.clone());
+            tokio::spawn(async move { app.gql(Some(&token), REFUND, input).await })
+        }))
+        .await
+        .into_iter()
+        .map(|joined| joined.expect("request task"))
+        .collect();
+
+        let ids: BTreeSet<&str> = bodies.iter().map(|b| {
+            assert!(b["errors"].is_null(), "a retry failed: {b}");
+            b["data"]["refundSale"]["id"].as_str().unwrap()
+        }).collect();
+        assert_eq!(ids.len(), 1);
+        assert_eq!(app.count_rows("refunds").await, 1);
+        let stock = app.ok(&admin, "query($id: ID!) { product(id: $id) { stock { onHand } } }", json!({ "id": product })).await;
+        assert_eq!(stock["product"]["stock"][0]["onHand"], "9"); // 10 - 3 sold + 2 back
         app.assert_ledger_holds().await;
     }
 }
