@@ -39,10 +39,9 @@ pub struct Alert {
 }
 
 impl Alert {
-    pub(crate) fn crossing(
-        product: &product::Model,
-        movement: &stock_movement::Model,
-    ) -> Option<Alert> {
+    /// The alert `movement` raises, if it takes the product from above its threshold to at
+    /// or below it.
+    pub fn crossing(product: &product::Model, movement: &stock_movement::Model) -> Option<Alert> {
         let threshold = product.low_stock_threshold_milli?;
         let after = movement.on_hand_after_milli;
         let before = after - movement.quantity_milli;

@@ -2,6 +2,7 @@ use async_graphql::{Context, ID, InputObject, Object};
 use domain::auth::Role;
 use domain::inventory::{Adjustment, Receipt, ReceiptLine, Transfer};
 
+use crate::events::Event;
 use crate::graphql::context::{begin, commit, parse_id, principal, services};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::inventory::{StockMovement, StockReason};
@@ -64,6 +65,24 @@ pub struct TransferStockInput {
     pub quantity: Decimal,
     /// Why, for whoever reads the ledger.
     pub note: Option<String>,
+}
+
+/// Tells lowStockAlerts subscribers about committed movements that took a product from above
+/// its threshold to at or below it.
+async fn publish_low_stock(
+    ctx: &Context<'_>,
+    movements: &[entity::stock_movement::Model],
+) -> async_graphql::Result<()> {
+    let services = services(ctx)?;
+    let mut events = Vec::new();
+    for movement in movements.iter().filter(|m| m.quantity_milli < 0) {
+        let product = domain::catalog::products::get(&services.db, movement.product_id).await?;
+        if let Some(alert) = domain::sales::Alert::crossing(&product, movement) {
+            events.push(Event::from(&alert));
+        }
+    }
+    services.events.publish_soon(events);
+    Ok(())
 }
 
 #[derive(Default)]
@@ -132,10 +151,9 @@ impl InventoryMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let movement = domain::inventory::adjust(&txn, actor, adjustment).await;
-        Ok(StockMovement {
-            row: commit(txn, movement).await?,
-            currency,
-        })
+        let row = commit(txn, movement).await?;
+        publish_low_stock(ctx, std::slice::from_ref(&row)).await?;
+        Ok(StockMovement { row, currency })
     }
 
     /// Moves stock between locations: TRANSFER_OUT and TRANSFER_IN, atomically; returns both,
@@ -157,8 +175,9 @@ impl InventoryMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let movements = domain::inventory::transfer(&txn, actor, transfer).await;
-        Ok(commit(txn, movements)
-            .await?
+        let movements = commit(txn, movements).await?;
+        publish_low_stock(ctx, &movements).await?;
+        Ok(movements
             .into_iter()
             .map(|row| StockMovement { row, currency })
             .collect())

@@ -81,8 +81,9 @@ impl SubscriptionRoot {
         }))
     }
 
-    /// Fires when a sale takes a product at the location from above its low-stock threshold
-    /// to at or below it, on any server instance. Any role.
+    /// Fires when a movement (a sale, an adjustment, a transfer out) takes a product at the
+    /// location from above its low-stock threshold to at or below it, on any server
+    /// instance. Any role.
     async fn low_stock_alerts(
         &self,
         ctx: &Context<'_>,
