@@ -49,6 +49,12 @@ impl App {
         .await
         .context("setting up the fresh database")?;
         report_first_start(&first_start);
+        let interrupted = domain::backups::mark_interrupted(&db)
+            .await
+            .context("recording interrupted backups")?;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "backups a stop interrupted are marked FAILED");
+        }
         let numbered = domain::sales::numbers::sweep(&db)
             .await
             .context("numbering sales left unnumbered")?;
@@ -72,6 +78,7 @@ impl App {
                 currency: config.default_currency,
                 reference: Default::default(),
                 events,
+                backups: Arc::new(config.backup_settings()),
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,

@@ -33,6 +33,9 @@ pub enum Command {
     /// Load a demo shop (a few hundred products in Spanish, with categories, tax rates and
     /// stock at MAIN) so GraphiQL has something to show. Running it again adds nothing.
     SeedDemo,
+    /// Write one backup of the database now into BACKUP_DIR, record it, and print its file
+    /// and checksum (exits with an error when the backup fails).
+    Backup,
     /// Create a user; the password is read from standard input (hidden when typed).
     CreateUser {
         /// Login name (3 to 50 of a-z, 0-9, '.', '_', '-').
@@ -83,6 +86,31 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             full_name,
         } => create_user(config, &username, role.into(), full_name.as_deref()).await,
         Command::SeedDemo => seed_demo(config).await,
+        Command::Backup => backup(config).await,
+    }
+}
+
+async fn backup(config: Config) -> anyhow::Result<()> {
+    let db = app::open_database(&config, Default::default()).await?;
+    let run = domain::backups::run(
+        &db,
+        &config.backup_settings(),
+        entity::backup_run::BackupTrigger::Manual,
+    )
+    .await?;
+    match (&run.file_name, &run.checksum, &run.error) {
+        (Some(file), Some(checksum), _) => {
+            println!(
+                "{} ({} bytes, sha256 {checksum})",
+                config.backup_dir.join(file).display(),
+                run.size_bytes.unwrap_or_default()
+            );
+            Ok(())
+        }
+        (_, _, error) => bail!(
+            "backup failed: {}",
+            error.as_deref().unwrap_or("no reason recorded")
+        ),
     }
 }
 

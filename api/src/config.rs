@@ -66,6 +66,10 @@ pub struct Config {
     /// front of us appended). Only behind a reverse proxy that sets it.
     pub trust_proxy_headers: bool,
     pub log_format: LogFormat,
+    /// `BACKUP_DIR`: where backups are written.
+    pub backup_dir: PathBuf,
+    /// `BACKUP_PG_DUMP`: the `pg_dump` program (of the server's major version).
+    pub backup_pg_dump: PathBuf,
 }
 
 /// A variable that is missing or malformed.
@@ -197,7 +201,21 @@ impl Config {
             shutdown_grace: env.duration("SHUTDOWN_GRACE", Duration::from_secs(30))?,
             trust_proxy_headers: env.flag("TRUST_PROXY_HEADERS", false)?,
             log_format,
+            backup_dir: PathBuf::from(env.get("BACKUP_DIR").unwrap_or_else(|| "./backups".into())),
+            backup_pg_dump: PathBuf::from(
+                env.get("BACKUP_PG_DUMP")
+                    .unwrap_or_else(|| "pg_dump".into()),
+            ),
         })
+    }
+
+    /// How backups are made.
+    pub fn backup_settings(&self) -> domain::backups::Settings {
+        domain::backups::Settings {
+            dir: self.backup_dir.clone(),
+            database: self.database.clone(),
+            pg_dump: self.backup_pg_dump.clone(),
+        }
     }
 
     /// The file that keeps the generated signing key.

@@ -357,3 +357,23 @@ async fn on_postgres_it_creates_the_database_and_serves() {
     assert_eq!(body["data"]["login"]["user"]["username"], "admin", "{body}");
     assert!(status.success());
 }
+
+#[test]
+fn backup_writes_one_backup_into_backup_dir_and_prints_it() {
+    let dir = tempfile::tempdir().unwrap();
+
+    let output = pos_api(dir.path()).arg("backup").output().unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let written: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].starts_with("pos_db_backup_") && written[0].ends_with(".sqlite.gz"));
+    assert!(
+        printed.contains(&written[0]) && printed.contains("sha256 "),
+        "{printed}"
+    );
+}

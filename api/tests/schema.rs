@@ -14,9 +14,6 @@ use async_graphql::{Request, Response, Value};
 const NOT_YET_IMPLEMENTED: &[&str] = &[
     // search
     "SearchProducts",
-    // operations
-    "Backups",
-    "RunBackup",
 ];
 
 fn repository_file(path: &str) -> String {

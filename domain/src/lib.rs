@@ -5,7 +5,8 @@
 //! - [`auth`]: logins, sessions (refresh-token families), access tokens, login rate limits.
 //! - [`users`], [`locations`], [`catalog`], [`inventory`], [`customers`], [`sales`], [`audit`]: one
 //!   module per business area.
-//! - [`bootstrap`]: what a fresh database gets on first start.
+//! - [`bootstrap`]: what a fresh database gets on first start. [`backups`]: full copies of
+//!   the database (pg_dump or a SQLite snapshot, gzip) and their record.
 //! - [`db`]: opening SQLite or PostgreSQL; the only place that tells them apart at connect time.
 //! - [`pagination`], [`money`], [`quantity`], [`text`]: value types and parsing used across
 //!   areas (amounts in minor units, quantities in thousandths, folded text).
@@ -17,6 +18,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod bootstrap;
 pub mod catalog;
 pub mod customers;

@@ -8,6 +8,7 @@
 //! never imports this one (an old migration must not change when a model does).
 
 pub mod audit_log;
+pub mod backup_run;
 pub mod cash_movement;
 pub mod category;
 pub mod customer;

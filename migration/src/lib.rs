@@ -18,6 +18,7 @@ mod m20261128_000006_create_stock;
 mod m20261128_000007_create_customers;
 mod m20261128_000008_create_product_counts;
 mod m20261128_000009_create_sales;
+mod m20261128_000010_create_backup_runs;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000007_create_customers::Migration),
             Box::new(m20261128_000008_create_product_counts::Migration),
             Box::new(m20261128_000009_create_sales::Migration),
+            Box::new(m20261128_000010_create_backup_runs::Migration),
         ]
     }
 }

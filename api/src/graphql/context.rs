@@ -96,6 +96,8 @@ pub struct Services {
     pub reference: super::reference::ReferenceData,
     /// Live events for subscriptions, shared by every instance when Redis is configured.
     pub events: crate::events::Events,
+    /// How backups are made (`runBackup`).
+    pub backups: Arc<domain::backups::Settings>,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

@@ -76,6 +76,10 @@ impl Backend {
         let database = TestDatabase::new(self, &data_dir);
         let mut env: HashMap<String, String> = HashMap::from([
             ("DATA_DIR".into(), data_dir.path().display().to_string()),
+            (
+                "BACKUP_DIR".into(),
+                data_dir.path().join("backups").display().to_string(),
+            ),
             ("DATABASE_URL".into(), database.url.clone()),
             ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
             ("POS_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),

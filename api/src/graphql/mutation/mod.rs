@@ -2,6 +2,7 @@
 //! everything it says or nothing.
 
 mod auth;
+mod backups;
 mod catalog;
 mod customers;
 mod inventory;
@@ -20,4 +21,5 @@ pub struct MutationRoot(
     inventory::InventoryMutation,
     customers::CustomerMutation,
     sales::SalesMutation,
+    backups::BackupMutation,
 );

@@ -1,6 +1,7 @@
 //! Query root: one object per area, merged.
 
 mod audit;
+mod backups;
 mod catalog;
 mod customers;
 mod inventory;
@@ -21,4 +22,5 @@ pub struct QueryRoot(
     customers::CustomerQuery,
     audit::AuditQuery,
     sales::SalesQuery,
+    backups::BackupQuery,
 );

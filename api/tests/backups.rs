@@ -1,0 +1,121 @@
+//! Backups through the API: runBackup writes a complete, checksummed, gzip-compressed copy and
+//! records it; a failing backup is recorded FAILED with its reason; only ADMIN may.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
+
+mod common;
+
+use std::io::Read;
+use std::time::Duration;
+
+use common::{Backend, TestApp, error_code};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const RUN: &str = "mutation { runBackup { id trigger status startedAt } }";
+const BACKUPS: &str = "{ backups(first: 10) { totalCount edges { node { id trigger status startedAt finishedAt fileName sizeBytes checksum error } } } }";
+
+/// The backup's row once it is no longer RUNNING.
+async fn finished(app: &TestApp, token: &str, id: &Value) -> Value {
+    for _ in 0..100 {
+        let data = app.ok(token, BACKUPS, json!({})).await;
+        let run = data["backups"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"].clone())
+            .find(|n| &n["id"] == id)
+            .expect("the run is listed");
+        if run["status"] != "RUNNING" {
+            return run;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the backup did not finish");
+}
+
+both_backends! {
+    async fn run_backup_writes_a_complete_checksummed_file(backend) {
+        let app = backend.spawn().await;
+        let admin = app.admin().await.access;
+        let location = app.main_location(&admin).await;
+        let product = app.product(&admin, "RESPALDO", json!({})).await;
+        app.receive(&admin, &location, &product, "7").await;
+
+        let started = app.ok(&admin, RUN, json!({})).await;
+        let run = finished(&app, &admin, &started["runBackup"]["id"]).await;
+
+        assert_eq!(started["runBackup"]["trigger"], "MANUAL");
+        assert_eq!(run["status"], "SUCCEEDED", "{run}");
+        let name = run["fileName"].as_str().unwrap();
+        let bytes = std::fs::read(app.app.config.backup_dir.join(name)).unwrap();
+        assert_eq!(run["sizeBytes"].as_f64().unwrap(), bytes.len() as f64);
+        assert_eq!(run["checksum"].as_str().unwrap(), format!("{:x}", Sha256::digest(&bytes)));
+        let mut content = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut content).unwrap();
+        if matches!(backend, Backend::Sqlite) {
+            assert!(name.ends_with(".sqlite.gz") && content.starts_with(b"SQLite format 3"));
+        } else {
+            let sql = String::from_utf8(content).unwrap();
+            assert!(name.ends_with(".sql.gz"));
+            assert!(sql.contains("CREATE TABLE public.products") && sql.contains("RESPALDO"));
+        }
+        // Nothing half-written is left beside it.
+        let others: Vec<_> = std::fs::read_dir(&app.app.config.backup_dir).unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n != name)
+            .collect();
+        assert!(others.is_empty(), "{others:?}");
+    }
+
+    async fn only_admins_run_or_list_backups(backend) {
+        let app = backend.spawn().await;
+        let manager = app.user_with_role("marta", "MANAGER").await.access;
+
+        assert_eq!(error_code(&app.gql(Some(&manager), RUN, json!({})).await), "FORBIDDEN");
+        assert_eq!(error_code(&app.gql(Some(&manager), BACKUPS, json!({})).await), "FORBIDDEN");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_that_cannot_run_is_recorded_failed_with_its_reason() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let app = backend
+        .spawn_with(&[("BACKUP_PG_DUMP", "/nonexistent/pg_dump")])
+        .await;
+    let admin = app.admin().await.access;
+
+    let started = app.ok(&admin, RUN, json!({})).await;
+    let run = finished(&app, &admin, &started["runBackup"]["id"]).await;
+
+    assert_eq!(run["status"], "FAILED");
+    assert!(
+        run["error"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/pg_dump"),
+        "{run}"
+    );
+    assert!(run["fileName"].is_null() && run["checksum"].is_null());
+    // The next one may run: nothing stays RUNNING.
+    let again = app.ok(&admin, RUN, json!({})).await;
+    assert_eq!(again["runBackup"]["status"], "RUNNING");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_backup_while_one_runs_is_a_conflict() {
+    use sea_orm::ConnectionTrait;
+    let app = Backend::Sqlite.spawn().await;
+    let admin = app.admin().await.access;
+    // A run another replica is making.
+    app.app.db.execute_unprepared(
+        "INSERT INTO backup_runs (id, \"trigger\", status, started_at) VALUES ('01a22138-0000-7000-8000-000000000001', 'SCHEDULED', 'RUNNING', '2026-11-28T02:00:00Z')",
+    ).await.unwrap();
+
+    let second = app.gql(Some(&admin), RUN, json!({})).await;
+
+    assert_eq!(error_code(&second), "CONFLICT");
+    assert_eq!(app.count_rows("backup_runs").await, 1);
+}

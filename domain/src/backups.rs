@@ -1,0 +1,334 @@
+//! Backups: a full copy of the database in the backup directory, recorded in `backup_runs`.
+//!
+//! On PostgreSQL the copy is the real `pg_dump` (plain SQL), gzip-compressed as it streams
+//! (never the whole dump in memory), so the seed's manual restore (`gunzip` then `psql`) works
+//! on it. On SQLite it is a consistent snapshot (`VACUUM INTO`), gzip-compressed. Either way
+//! it is written under a temporary name and renamed only once complete, with its SHA-256
+//! recorded: a crash never leaves a file that looks good. A failed backup (no `pg_dump`, disk
+//! full, database down) is recorded FAILED with the reason.
+
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use chrono::{DateTime, Utc};
+use entity::backup_run::{self, BackupStatus, BackupTrigger};
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::db::DatabaseTarget;
+use crate::error::{Result, unique_violation};
+use crate::pagination::{Page, PageRequest};
+
+/// Where backups go and how they are made.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `BACKUP_DIR`.
+    pub dir: PathBuf,
+    /// The database being backed up.
+    pub database: DatabaseTarget,
+    /// The `pg_dump` to run (`BACKUP_PG_DUMP`; of the server's major version).
+    pub pg_dump: PathBuf,
+}
+
+/// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
+pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<backup_run::Model> {
+    backup_run::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        trigger: Set(trigger),
+        status: Set(BackupStatus::Running),
+        started_at: Set(Utc::now()),
+        finished_at: Set(None),
+        file_name: Set(None),
+        size_bytes: Set(None),
+        checksum: Set(None),
+        error: Set(None),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| unique_violation(e, "status", "a backup is already running"))
+}
+
+/// Makes the backup a RUNNING run stands for, and records how it ended.
+pub async fn finish(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    run: backup_run::Model,
+) -> Result<backup_run::Model> {
+    let written = write(db, settings, run.started_at).await;
+    let mut ending = run.into_active_model();
+    ending.finished_at = Set(Some(Utc::now()));
+    match written {
+        Ok(file) => {
+            tracing::info!(file = %file.name, bytes = file.size, "backup written");
+            ending.status = Set(BackupStatus::Succeeded);
+            ending.file_name = Set(Some(file.name));
+            ending.size_bytes = Set(Some(file.size));
+            ending.checksum = Set(Some(file.checksum));
+        }
+        Err(reason) => {
+            tracing::error!(error = %reason, "backup failed");
+            ending.status = Set(BackupStatus::Failed);
+            ending.error = Set(Some(reason));
+        }
+    }
+    Ok(ending.update(db).await?)
+}
+
+/// One backup now, start to end.
+pub async fn run(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    trigger: BackupTrigger,
+) -> Result<backup_run::Model> {
+    let run = start(db, trigger).await?;
+    finish(db, settings, run).await
+}
+
+/// Marks FAILED the runs a stopped process left RUNNING (start-up).
+pub async fn mark_interrupted(db: &DatabaseConnection) -> Result<u64> {
+    let result = backup_run::Entity::update_many()
+        .col_expr(
+            backup_run::Column::Status,
+            sea_orm::sea_query::Expr::value(BackupStatus::Failed),
+        )
+        .col_expr(
+            backup_run::Column::Error,
+            sea_orm::sea_query::Expr::value("interrupted: the server stopped during the backup"),
+        )
+        .col_expr(
+            backup_run::Column::FinishedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(backup_run::Column::Status.eq(BackupStatus::Running))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Newest first; the page key is the last id seen.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    page: &PageRequest<Uuid>,
+) -> Result<Page<backup_run::Model>> {
+    let mut query = backup_run::Entity::find().order_by_desc(backup_run::Column::Id);
+    if let Some(after) = page.after {
+        query = query.filter(backup_run::Column::Id.lt(after));
+    }
+    let rows = query.limit(page.first + 1).all(conn).await?;
+    Ok(Page::from_rows(rows, page.first))
+}
+
+pub async fn count(conn: &impl ConnectionTrait) -> Result<u64> {
+    Ok(backup_run::Entity::find().count(conn).await?)
+}
+
+/// A backup file, complete.
+struct Written {
+    name: String,
+    size: i64,
+    checksum: String,
+}
+
+/// The seed's naming: `pos_db_backup_YYYYMMDD_HHMMSS.sql.gz` (`.sqlite.gz` for a snapshot of
+/// the embedded database, which is not SQL).
+fn file_name(database: &DatabaseTarget, started: DateTime<Utc>) -> String {
+    let extension = if database.is_postgres() {
+        "sql.gz"
+    } else {
+        "sqlite.gz"
+    };
+    format!(
+        "pos_db_backup_{}.{extension}",
+        started.format("%Y%m%d_%H%M%S")
+    )
+}
+
+/// Writes the backup; the error is the reason, for the run's record.
+async fn write(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    started: DateTime<Utc>,
+) -> std::result::Result<Written, String> {
+    let dir = settings.dir.clone();
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| format!("cannot create the backup directory {}: {e}", dir.display()))?;
+    let name = file_name(&settings.database, started);
+    let partial = dir.join(format!(".{name}.partial"));
+    let written = match &settings.database {
+        DatabaseTarget::Postgres(url) => {
+            let (pg_dump, url, partial) = (settings.pg_dump.clone(), url.clone(), partial.clone());
+            tokio::task::spawn_blocking(move || dump_postgres(&pg_dump, &url, &partial))
+                .await
+                .map_err(|e| format!("the backup task failed: {e}"))?
+        }
+        DatabaseTarget::Sqlite(_) => snapshot_sqlite(db, &dir, &partial).await,
+    };
+    let (size, checksum) = match written {
+        Ok(done) => done,
+        Err(reason) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(reason);
+        }
+    };
+    std::fs::rename(&partial, dir.join(&name))
+        .map_err(|e| format!("cannot move the finished backup into place: {e}"))?;
+    Ok(Written {
+        name,
+        size: i64::try_from(size).unwrap_or(i64::MAX),
+        checksum,
+    })
+}
+
+/// A file being written, with the SHA-256 and size of what went into it.
+struct Hashing {
+    file: BufWriter<std::fs::File>,
+    sha: Sha256,
+    size: u64,
+}
+
+impl Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.sha.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Compresses `source` into `target` as it reads; returns the file's size and SHA-256.
+fn gzip_into(source: &mut impl Read, target: &Path) -> std::result::Result<(u64, String), String> {
+    let failed = |e: std::io::Error| format!("writing {}: {e}", target.display());
+    let file = std::fs::File::create(target).map_err(failed)?;
+    let hashing = Hashing {
+        file: BufWriter::with_capacity(1 << 20, file),
+        sha: Sha256::new(),
+        size: 0,
+    };
+    let mut gzip = GzEncoder::new(hashing, Compression::default());
+    std::io::copy(source, &mut gzip).map_err(failed)?;
+    let mut hashing = gzip.finish().map_err(failed)?;
+    hashing.flush().map_err(failed)?;
+    let file = hashing
+        .file
+        .into_inner()
+        .map_err(|e| failed(e.into_error()))?;
+    file.sync_all().map_err(failed)?;
+    Ok((hashing.size, format!("{:x}", hashing.sha.finalize())))
+}
+
+fn dump_postgres(
+    pg_dump: &Path,
+    url: &str,
+    target: &Path,
+) -> std::result::Result<(u64, String), String> {
+    let mut child = Command::new(pg_dump)
+        .args([
+            "--format=plain",
+            "--no-owner",
+            "--no-privileges",
+            "--dbname",
+        ])
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot run {} ({e}): install the PostgreSQL client of the server's major \
+                 version or set BACKUP_PG_DUMP",
+                pg_dump.display()
+            )
+        })?;
+    let mut stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| "pg_dump gave no output stream".to_owned())?;
+    let written = gzip_into(&mut stdout, target);
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for pg_dump: {e}"))?;
+    if !status.success() {
+        let said = stderr.trim();
+        return Err(format!(
+            "pg_dump failed ({status}): {}",
+            if said.is_empty() { "no message" } else { said }
+        ));
+    }
+    written
+}
+
+async fn snapshot_sqlite(
+    db: &DatabaseConnection,
+    dir: &Path,
+    target: &Path,
+) -> std::result::Result<(u64, String), String> {
+    let snapshot = dir.join(format!(".snapshot-{}.sqlite", Uuid::now_v7()));
+    let quoted = snapshot.display().to_string().replace('\'', "''");
+    db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
+        .await
+        .map_err(|e| format!("SQLite snapshot failed: {e}"))?;
+    let (snapshot_path, target) = (snapshot.clone(), target.to_owned());
+    let written = tokio::task::spawn_blocking(move || {
+        let mut file = std::fs::File::open(&snapshot_path)
+            .map_err(|e| format!("reading the snapshot: {e}"))?;
+        gzip_into(&mut file, &target)
+    })
+    .await
+    .map_err(|e| format!("the backup task failed: {e}"));
+    let _ = std::fs::remove_file(&snapshot);
+    written?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_named_as_the_seed_names_them() {
+        let started = DateTime::parse_from_rfc3339("2026-11-28T02:00:07Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let postgres = DatabaseTarget::Postgres("postgres://db/pos".into());
+        let sqlite = DatabaseTarget::Sqlite("pos.db".into());
+        assert_eq!(
+            file_name(&postgres, started),
+            "pos_db_backup_20261128_020007.sql.gz"
+        );
+        assert_eq!(
+            file_name(&sqlite, started),
+            "pos_db_backup_20261128_020007.sqlite.gz"
+        );
+    }
+
+    #[test]
+    fn gzip_into_records_the_files_size_and_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.gz");
+        let (size, checksum) = gzip_into(&mut &b"hello backup"[..], &target).unwrap();
+        let bytes = std::fs::read(&target).unwrap();
+        assert_eq!(size, bytes.len() as u64);
+        assert_eq!(checksum, format!("{:x}", Sha256::digest(&bytes)));
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "hello backup");
+    }
+}
