@@ -32,6 +32,8 @@ pub struct App {
     pub redis: Option<Redis>,
     /// Counts of the statements run on `db`.
     pub db_stats: Arc<domain::db::Stats>,
+    /// The nightly backup's scheduler; `None` when `BACKUP_CRON=off`.
+    pub scheduler: Option<tokio_cron_scheduler::JobScheduler>,
 }
 
 impl App {
@@ -86,6 +88,18 @@ impl App {
             },
             config.graphql_introspection,
         );
+        let scheduler = match &config.backup_cron {
+            Some(cron) => Some(
+                crate::scheduler::start(
+                    db.clone(),
+                    Arc::new(config.backup_settings()),
+                    cron,
+                    config.backup_tz,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         Ok(App {
             config: Arc::new(config),
             db,
@@ -93,6 +107,7 @@ impl App {
             schema,
             redis,
             db_stats,
+            scheduler,
         })
     }
 

@@ -70,6 +70,13 @@ pub struct Config {
     pub backup_dir: PathBuf,
     /// `BACKUP_PG_DUMP`: the `pg_dump` program (of the server's major version).
     pub backup_pg_dump: PathBuf,
+    /// `BACKUP_CRON`: when the scheduled backup runs (seconds first, six fields); `off`
+    /// schedules none.
+    pub backup_cron: Option<String>,
+    /// `BACKUP_TZ`: the time zone `BACKUP_CRON` is read in.
+    pub backup_tz: chrono_tz::Tz,
+    /// `BACKUP_RETENTION_DAYS`.
+    pub backup_retention_days: u32,
 }
 
 /// A variable that is missing or malformed.
@@ -206,6 +213,21 @@ impl Config {
                 env.get("BACKUP_PG_DUMP")
                     .unwrap_or_else(|| "pg_dump".into()),
             ),
+            backup_cron: match env.get("BACKUP_CRON").as_deref().map(str::trim) {
+                None | Some("") => Some("0 0 2 * * *".to_owned()),
+                Some("off") => None,
+                Some(cron) => Some(cron.to_owned()),
+            },
+            backup_tz: match env.get("BACKUP_TZ") {
+                None => chrono_tz::UTC,
+                Some(zone) => zone.trim().parse().map_err(|_| {
+                    env.error(
+                        "BACKUP_TZ",
+                        format!("{zone:?} is not an IANA time zone such as Europe/Madrid"),
+                    )
+                })?,
+            },
+            backup_retention_days: env.positive("BACKUP_RETENTION_DAYS", 30)?,
         })
     }
 
@@ -215,6 +237,7 @@ impl Config {
             dir: self.backup_dir.clone(),
             database: self.database.clone(),
             pg_dump: self.backup_pg_dump.clone(),
+            retention_days: self.backup_retention_days,
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`graphql`]: the schema; resolvers call `domain` and hold no business rule.
 //! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logging. [`redis`]: the optional Redis.
 //! - [`events`]: live events for subscriptions, through Redis pub/sub or in-process.
+//! - [`scheduler`]: the nightly backup, once per slot however many replicas run.
 
 pub mod app;
 pub mod cli;
@@ -16,4 +17,5 @@ pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod redis;
+pub mod scheduler;
 pub mod telemetry;

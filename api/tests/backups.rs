@@ -119,3 +119,78 @@ async fn a_second_backup_while_one_runs_is_a_conflict() {
     assert_eq!(error_code(&second), "CONFLICT");
     assert_eq!(app.count_rows("backup_runs").await, 1);
 }
+
+/// The scheduled runs so far, once at least `slots` of them have finished.
+async fn scheduled_runs(app: &TestApp, slots: usize) -> Vec<entity::backup_run::Model> {
+    use entity::backup_run::{self, BackupStatus, BackupTrigger};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for _ in 0..150 {
+        let runs = backup_run::Entity::find()
+            .filter(backup_run::Column::Trigger.eq(BackupTrigger::Scheduled))
+            .all(&app.app.db)
+            .await
+            .unwrap();
+        if runs
+            .iter()
+            .filter(|r| r.status != BackupStatus::Running)
+            .count()
+            >= slots
+        {
+            return runs;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the schedule did not fire {slots} times");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_schedule_fires_and_records_its_backups() {
+    let app = Backend::Sqlite
+        .spawn_with(&[("BACKUP_CRON", "* * * * * *")])
+        .await;
+
+    let runs = scheduled_runs(&app, 1).await;
+
+    let done = runs
+        .iter()
+        .find(|r| r.status == entity::backup_run::BackupStatus::Succeeded)
+        .expect("a scheduled backup succeeded");
+    assert!(done.scheduled_for.is_some());
+    let file = app
+        .app
+        .config
+        .backup_dir
+        .join(done.file_name.as_ref().unwrap());
+    assert!(file.is_file(), "{}", file.display());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_make_each_scheduled_backup_once() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let shared = [
+        ("BACKUP_CRON", "*/2 * * * * *"),
+        (
+            "JWT_SECRET_KEY",
+            "a-shared-secret-of-at-least-32-characters",
+        ),
+    ];
+    let a = backend.spawn_with(&shared).await;
+    let mut on_b = shared.to_vec();
+    on_b.push(("DATABASE_URL", a.database.url.as_str()));
+    let _b = backend.spawn_with(&on_b).await;
+
+    let runs = scheduled_runs(&a, 3).await;
+
+    let mut slots: Vec<_> = runs.iter().map(|r| r.scheduled_for.unwrap()).collect();
+    let fired = slots.len();
+    slots.sort();
+    slots.dedup();
+    assert_eq!(slots.len(), fired, "a slot was backed up twice: {runs:?}");
+    assert!(
+        runs.iter()
+            .all(|r| r.status != entity::backup_run::BackupStatus::Failed),
+        "{runs:?}"
+    );
+}

@@ -17,7 +17,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -35,6 +35,9 @@ pub struct Settings {
     pub database: DatabaseTarget,
     /// The `pg_dump` to run (`BACKUP_PG_DUMP`; of the server's major version).
     pub pg_dump: PathBuf,
+    /// `BACKUP_RETENTION_DAYS`: our files older than this are deleted after a successful
+    /// backup (never the one just written).
+    pub retention_days: u32,
 }
 
 /// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
@@ -49,10 +52,47 @@ pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<ba
         size_bytes: Set(None),
         checksum: Set(None),
         error: Set(None),
+        scheduled_for: Set(None),
     }
     .insert(db)
     .await
     .map_err(|e| unique_violation(e, "status", "a backup is already running"))
+}
+
+/// Records the scheduled backup of `slot` as RUNNING, unless another replica already took
+/// that slot or another backup is running (then `None`, and this replica does nothing).
+pub async fn start_scheduled(
+    db: &DatabaseConnection,
+    slot: DateTime<Utc>,
+) -> Result<Option<backup_run::Model>> {
+    let inserted = backup_run::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        trigger: Set(BackupTrigger::Scheduled),
+        status: Set(BackupStatus::Running),
+        started_at: Set(Utc::now()),
+        finished_at: Set(None),
+        file_name: Set(None),
+        size_bytes: Set(None),
+        checksum: Set(None),
+        error: Set(None),
+        scheduled_for: Set(Some(slot)),
+    }
+    .insert(db)
+    .await;
+    match inserted {
+        Ok(run) => Ok(Some(run)),
+        Err(e) => match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(message)) => {
+                if message.contains("scheduled_for") {
+                    tracing::info!(%slot, "another replica is making this scheduled backup");
+                } else {
+                    tracing::warn!(%slot, "scheduled backup skipped: another backup is running");
+                }
+                Ok(None)
+            }
+            _ => Err(e.into()),
+        },
+    }
 }
 
 /// Makes the backup a RUNNING run stands for, and records how it ended.
@@ -67,6 +107,14 @@ pub async fn finish(
     match written {
         Ok(file) => {
             tracing::info!(file = %file.name, bytes = file.size, "backup written");
+            for old in prune(
+                &settings.dir,
+                settings.retention_days,
+                &file.name,
+                Utc::now(),
+            ) {
+                tracing::info!(file = %old, "deleted a backup past its retention");
+            }
             ending.status = Set(BackupStatus::Succeeded);
             ending.file_name = Set(Some(file.name));
             ending.size_bytes = Set(Some(file.size));
@@ -127,6 +175,41 @@ pub async fn list(
 
 pub async fn count(conn: &impl ConnectionTrait) -> Result<u64> {
     Ok(backup_run::Entity::find().count(conn).await?)
+}
+
+/// When one of our backup files was written, from its name; `None` for any other file.
+fn written_at(name: &str) -> Option<DateTime<Utc>> {
+    let rest = name.strip_prefix("pos_db_backup_")?;
+    let (stamp, extension) = rest.split_at_checked(15)?;
+    if extension != ".sql.gz" && extension != ".sqlite.gz" {
+        return None;
+    }
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d_%H%M%S")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// Deletes our backup files older than `days`, never `newest` and never files that are not
+/// ours; returns the names deleted.
+fn prune(dir: &Path, days: u32, newest: &str, now: DateTime<Utc>) -> Vec<String> {
+    let cutoff = now - chrono::Duration::days(i64::from(days));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut deleted = Vec::new();
+    for entry in entries.flatten() {
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let expired = written_at(&name).is_some_and(|at| at < cutoff);
+        if expired && name != newest && entry.path().is_file() {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => deleted.push(name),
+                Err(error) => tracing::warn!(%error, file = %name, "cannot delete an old backup"),
+            }
+        }
+    }
+    deleted
 }
 
 /// A backup file, complete.
@@ -315,6 +398,36 @@ mod tests {
             file_name(&sqlite, started),
             "pos_db_backup_20261128_020007.sqlite.gz"
         );
+    }
+
+    #[test]
+    fn retention_deletes_only_our_old_files_and_never_the_newest() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-11-28T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for name in [
+            "pos_db_backup_20261001_020000.sql.gz", // 58 days: ours, old
+            "pos_db_backup_20261027_020000.sqlite.gz", // 32 days: ours, old
+            "pos_db_backup_20261101_020000.sql.gz", // 27 days: kept
+            "pos_db_backup_20261001_020000.txt",    // not ours
+            "notes.txt",                            // not ours
+            "pos_db_backup_20200101_000000.sql.gz", // the newest success, however old
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+
+        let mut deleted = prune(dir.path(), 30, "pos_db_backup_20200101_000000.sql.gz", now);
+
+        deleted.sort();
+        assert_eq!(
+            deleted,
+            [
+                "pos_db_backup_20261001_020000.sql.gz",
+                "pos_db_backup_20261027_020000.sqlite.gz"
+            ]
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 4);
     }
 
     #[test]

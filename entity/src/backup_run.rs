@@ -41,6 +41,9 @@ pub struct Model {
     pub checksum: Option<String>,
     /// Why it failed.
     pub error: Option<String>,
+    /// For scheduled backups: the schedule's slot (its second), unique, so replicas firing
+    /// for the same slot make one backup.
+    pub scheduled_for: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

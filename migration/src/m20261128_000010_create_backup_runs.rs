@@ -22,6 +22,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(BackupRuns::SizeBytes))
                     .col(string_len_null(BackupRuns::Checksum, 64))
                     .col(text_null(BackupRuns::Error))
+                    .col(timestamp_with_time_zone_null(BackupRuns::ScheduledFor))
                     .to_owned(),
             )
             .await?;
@@ -34,7 +35,18 @@ impl MigrationTrait for Migration {
                  ON backup_runs (status) WHERE status = 'RUNNING'",
             )
             .await?;
-        Ok(())
+        // One scheduled backup per slot of the schedule, however many replicas fire for it.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_backup_runs_scheduled_for")
+                    .table(BackupRuns::Table)
+                    .col(BackupRuns::ScheduledFor)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -56,4 +68,5 @@ enum BackupRuns {
     SizeBytes,
     Checksum,
     Error,
+    ScheduledFor,
 }

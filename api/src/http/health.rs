@@ -34,6 +34,13 @@ pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) 
             json!({ "status": "degraded", "detail": "Redis does not answer; in-process fallbacks are used" })
         }
     };
+    let scheduler = match &state.config.backup_cron {
+        Some(cron) => json!({
+            "status": "up",
+            "detail": format!("nightly backup at {cron:?} in {}", state.config.backup_tz),
+        }),
+        None => json!({ "status": "disabled", "detail": "BACKUP_CRON=off" }),
+    };
     let status = if database_up {
         StatusCode::OK
     } else {
@@ -45,7 +52,7 @@ pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) 
             "database": { "status": if database_up { "up" } else { "down" }, "backend": backend },
             "redis": redis,
             "embeddings": { "status": "unavailable", "detail": "semantic search is not installed in this version" },
-            "scheduler": { "status": "disabled", "detail": "no scheduled jobs in this version" },
+            "scheduler": scheduler,
         },
     });
     (status, Json(body))

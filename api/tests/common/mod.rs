@@ -80,6 +80,9 @@ impl Backend {
                 "BACKUP_DIR".into(),
                 data_dir.path().join("backups").display().to_string(),
             ),
+            // No nightly backup in the middle of a test run at 02:00; the tests of the
+            // schedule set their own.
+            ("BACKUP_CRON".into(), "off".into()),
             ("DATABASE_URL".into(), database.url.clone()),
             ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
             ("POS_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
