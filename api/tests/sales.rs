@@ -215,6 +215,14 @@ both_backends! {
                 assert_eq!(body["errors"][0]["extensions"]["available"], "100");
             }
         }
+        // An archived product cannot be sold.
+        let archived = app.product(&shop.admin, "RETIRADO", json!({ "trackStock": false })).await;
+        app.ok(&shop.admin, "mutation($id: ID!) { archiveProduct(id: $id) { id active } }", json!({ "id": archived })).await;
+        let body = app.gql(Some(&shop.admin), SALE, sale_input("bad-archived", &session,
+            json!([{ "productId": archived, "quantity": "1" }]), json!([{ "method": "CASH", "amount": "5" }]))).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+        assert_eq!(body["errors"][0]["extensions"]["field"], "lines[0].productId");
+
         assert_eq!(app.count_rows("sales").await, 0);
         assert_eq!(app.count_rows("sale_lines").await, 0);
         assert_eq!(on_hand(&app, &shop.admin, &shop.milk).await, "100");
