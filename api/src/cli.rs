@@ -36,6 +36,19 @@ pub enum Command {
     /// Write one backup of the database now into BACKUP_DIR, record it, and print its file
     /// and checksum (exits with an error when the backup fails).
     Backup,
+    /// Restore a backup file (checked against the FILE.sha256 beside it) into DATABASE_URL:
+    /// into an empty database, or with --force over an existing one (everything in it is
+    /// replaced, after you type "yes", or at once with --yes). Stop the server first.
+    Restore {
+        /// The backup: pos_db_backup_….sql.gz (PostgreSQL) or ….sqlite.gz (SQLite).
+        file: std::path::PathBuf,
+        /// Replace a database that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// With --force: do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Create a user; the password is read from standard input (hidden when typed).
     CreateUser {
         /// Login name (3 to 50 of a-z, 0-9, '.', '_', '-').
@@ -87,7 +100,64 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => create_user(config, &username, role.into(), full_name.as_deref()).await,
         Command::SeedDemo => seed_demo(config).await,
         Command::Backup => backup(config).await,
+        Command::Restore { file, force, yes } => restore(config, &file, force, yes).await,
     }
+}
+
+async fn restore(
+    config: Config,
+    file: &std::path::Path,
+    force: bool,
+    yes: bool,
+) -> anyhow::Result<()> {
+    let name = file.display().to_string();
+    let postgres = config.database.is_postgres();
+    let expected = if postgres { ".sql.gz" } else { ".sqlite.gz" };
+    if !name.ends_with(expected) {
+        bail!(
+            "{name} is not a {} backup (pos_db_backup_…{expected})",
+            if postgres { "PostgreSQL" } else { "SQLite" }
+        );
+    }
+    domain::backups::verify(file).map_err(anyhow::Error::msg)?;
+    let target = config.database.redacted();
+    let db = domain::db::connect(&config.database, 1, Default::default())
+        .await
+        .with_context(|| format!("opening the {target}"))?;
+    if !domain::backups::database_is_empty(&db, &config.database).await? {
+        if !force {
+            bail!(
+                "the {target} is not empty: restore into an empty database, or pass --force to \
+                 replace everything in it"
+            );
+        }
+        if !yes {
+            eprint!("Replace everything in the {target} with {name}? Type yes: ");
+            let mut answer = String::new();
+            std::io::stdin().lock().read_line(&mut answer)?;
+            if answer.trim() != "yes" {
+                bail!("not confirmed; nothing changed");
+            }
+        }
+    }
+    db.close().await?;
+    let file = file.to_owned();
+    let restored = match config.database.clone() {
+        domain::db::DatabaseTarget::Postgres(url) => {
+            let psql = config.backup_psql.clone();
+            tokio::task::spawn_blocking(move || {
+                domain::backups::restore_postgres(&psql, &url, &file)
+            })
+            .await?
+        }
+        domain::db::DatabaseTarget::Sqlite(path) => {
+            tokio::task::spawn_blocking(move || domain::backups::restore_sqlite(&path, &file))
+                .await?
+        }
+    };
+    restored.map_err(anyhow::Error::msg)?;
+    println!("restored {name} into the {target}");
+    Ok(())
 }
 
 async fn backup(config: Config) -> anyhow::Result<()> {

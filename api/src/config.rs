@@ -70,6 +70,8 @@ pub struct Config {
     pub backup_dir: PathBuf,
     /// `BACKUP_PG_DUMP`: the `pg_dump` program (of the server's major version).
     pub backup_pg_dump: PathBuf,
+    /// `BACKUP_PSQL`: the `psql` program `pos-api restore` feeds a PostgreSQL backup to.
+    pub backup_psql: PathBuf,
     /// `BACKUP_CRON`: when the scheduled backup runs (seconds first, six fields); `off`
     /// schedules none.
     pub backup_cron: Option<String>,
@@ -213,6 +215,7 @@ impl Config {
                 env.get("BACKUP_PG_DUMP")
                     .unwrap_or_else(|| "pg_dump".into()),
             ),
+            backup_psql: PathBuf::from(env.get("BACKUP_PSQL").unwrap_or_else(|| "psql".into())),
             backup_cron: match env.get("BACKUP_CRON").as_deref().map(str::trim) {
                 None | Some("") => Some("0 0 2 * * *".to_owned()),
                 Some("off") => None,

@@ -60,12 +60,14 @@ both_backends! {
             assert!(name.ends_with(".sql.gz"));
             assert!(sql.contains("CREATE TABLE public.products") && sql.contains("RESPALDO"));
         }
-        // Nothing half-written is left beside it.
+        // Beside it only its checksum file (as `sha256sum -c` reads it), nothing half-written.
         let others: Vec<_> = std::fs::read_dir(&app.app.config.backup_dir).unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .filter(|n| n != name)
             .collect();
-        assert!(others.is_empty(), "{others:?}");
+        assert_eq!(others, [format!("{name}.sha256")]);
+        let sidecar = std::fs::read_to_string(app.app.config.backup_dir.join(&others[0])).unwrap();
+        assert_eq!(sidecar, format!("{}  {name}\n", run["checksum"].as_str().unwrap()));
     }
 
     async fn only_admins_run_or_list_backups(backend) {

@@ -366,14 +366,166 @@ fn backup_writes_one_backup_into_backup_dir_and_prints_it() {
 
     assert!(output.status.success(), "{output:?}");
     let printed = String::from_utf8(output.stdout).unwrap();
-    let written: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("backups"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| !name.ends_with(".sha256"))
         .collect();
+    written.sort();
     assert_eq!(written.len(), 1, "{written:?}");
     assert!(written[0].starts_with("pos_db_backup_") && written[0].ends_with(".sqlite.gz"));
     assert!(
         printed.contains(&written[0]) && printed.contains("sha256 "),
         "{printed}"
     );
+}
+
+/// Every table's rows as sorted text, from a database opened at `url` (or the app's own).
+async fn contents(
+    db: &sea_orm::DatabaseConnection,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    use sea_orm::{FromQueryResult, JsonValue, Statement};
+    let backend = db.get_database_backend();
+    let list = if matches!(backend, sea_orm::DatabaseBackend::Postgres) {
+        "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    };
+    let tables = JsonValue::find_by_statement(Statement::from_string(backend, list))
+        .all(db)
+        .await
+        .unwrap();
+    let mut all = std::collections::BTreeMap::new();
+    for table in tables {
+        let name = table["name"].as_str().unwrap().to_owned();
+        let rows = JsonValue::find_by_statement(Statement::from_string(
+            backend,
+            format!("SELECT * FROM \"{name}\""),
+        ))
+        .all(db)
+        .await
+        .unwrap();
+        let mut rows: Vec<String> = rows.iter().map(Value::to_string).collect();
+        rows.sort();
+        all.insert(name, rows);
+    }
+    all
+}
+
+async fn backup_restores_into_an_empty_database_with_identical_contents(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await.access;
+    let location = app.main_location(&admin).await;
+    let product = app
+        .product(&admin, "COPIA", json!({ "barcode": "8410188012092" }))
+        .await;
+    app.receive(&admin, &location, &product, "12").await;
+    let session = app.open_register(&admin, &location, "Caja 1").await;
+    app.ok(
+        &admin,
+        "mutation($input: CreateSaleInput!) { createSale(input: $input) { id } }",
+        json!({ "input": {
+        "idempotencyKey": "copy", "registerSessionId": session,
+        "lines": [{ "productId": product, "quantity": "2" }],
+        "payments": [{ "method": "CASH", "amount": "5" }],
+    } }),
+    )
+    .await;
+    let run = domain::backups::run(
+        &app.app.db,
+        &app.app.config.backup_settings(),
+        entity::backup_run::BackupTrigger::Manual,
+    )
+    .await
+    .unwrap();
+    let file = app.app.config.backup_dir.join(run.file_name.unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let (url, dropped) = match &backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("restored.db").display()),
+            None,
+        ),
+        Backend::Postgres(server) => {
+            let (url, name) = new_postgres_database(server);
+            (url, Some((server.clone(), name)))
+        }
+    };
+    if let Some((server, name)) = &dropped {
+        use sea_orm::ConnectionTrait;
+        let admin_db = sea_orm::Database::connect(server.as_str()).await.unwrap();
+        admin_db
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
+    }
+
+    let output = pos_api(dir.path())
+        .env("DATABASE_URL", &url)
+        .arg("restore")
+        .arg(&file)
+        .output()
+        .unwrap();
+
+    assert!(output.status.success(), "{output:?}");
+    let restored = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    let mut original = contents(&app.app.db).await;
+    let mut copy = contents(&restored).await;
+    // The run's own row said RUNNING in the copy and SUCCEEDED after: compare it by count.
+    assert_eq!(
+        original.remove("backup_runs").map(|r| r.len()),
+        copy.remove("backup_runs").map(|r| r.len())
+    );
+    assert!(original["sales"].len() == 1 && original["stock_movements"].len() == 2);
+    assert_eq!(original, copy);
+    // Restoring again over a database that is no longer empty needs --force.
+    let again = pos_api(dir.path())
+        .env("DATABASE_URL", &url)
+        .arg("restore")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    restored.close().await.unwrap();
+    if let Some((server, name)) = dropped {
+        drop_postgres_database(&server, &name).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_backup_restores_with_identical_contents() {
+    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_with_identical_contents() {
+    if let Some(backend) = Backend::postgres() {
+        backup_restores_into_an_empty_database_with_identical_contents(backend).await;
+    }
+}
+
+#[test]
+fn a_damaged_backup_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pos_db_backup_20261128_020000.sqlite.gz");
+    std::fs::write(&file, b"not what was written").unwrap();
+    std::fs::write(
+        dir.path()
+            .join("pos_db_backup_20261128_020000.sqlite.gz.sha256"),
+        "0000000000000000000000000000000000000000000000000000000000000000  x\n",
+    )
+    .unwrap();
+
+    let output = pos_api(dir.path())
+        .arg("restore")
+        .arg(&file)
+        .output()
+        .unwrap();
+
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("damaged"),
+        "{output:?}"
+    );
+    assert!(!dir.path().join("data/pos.db").exists());
 }

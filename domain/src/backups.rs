@@ -204,7 +204,10 @@ fn prune(dir: &Path, days: u32, newest: &str, now: DateTime<Utc>) -> Vec<String>
         let expired = written_at(&name).is_some_and(|at| at < cutoff);
         if expired && name != newest && entry.path().is_file() {
             match std::fs::remove_file(entry.path()) {
-                Ok(()) => deleted.push(name),
+                Ok(()) => {
+                    let _ = std::fs::remove_file(dir.join(format!("{name}.sha256")));
+                    deleted.push(name);
+                }
                 Err(error) => tracing::warn!(%error, file = %name, "cannot delete an old backup"),
             }
         }
@@ -263,6 +266,12 @@ async fn write(
     };
     std::fs::rename(&partial, dir.join(&name))
         .map_err(|e| format!("cannot move the finished backup into place: {e}"))?;
+    // `sha256sum -c` reads it; `pos-api restore` checks the file against it.
+    std::fs::write(
+        dir.join(format!("{name}.sha256")),
+        format!("{checksum}  {name}\n"),
+    )
+    .map_err(|e| format!("cannot write the checksum file: {e}"))?;
     Ok(Written {
         name,
         size: i64::try_from(size).unwrap_or(i64::MAX),
@@ -377,6 +386,117 @@ async fn snapshot_sqlite(
     .map_err(|e| format!("the backup task failed: {e}"));
     let _ = std::fs::remove_file(&snapshot);
     written?
+}
+
+/// SHA-256 of a file, hex.
+pub fn file_checksum(path: &Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut sha = Sha256::new();
+    std::io::copy(&mut file, &mut sha)?;
+    Ok(format!("{:x}", sha.finalize()))
+}
+
+/// Checks a backup file against the `FILE.sha256` written beside it.
+pub fn verify(path: &Path) -> std::result::Result<(), String> {
+    let sidecar = PathBuf::from(format!("{}.sha256", path.display()));
+    let recorded = std::fs::read_to_string(&sidecar)
+        .map_err(|e| format!("cannot read {}: {e}", sidecar.display()))?;
+    let recorded = recorded.split_whitespace().next().unwrap_or_default();
+    let actual = file_checksum(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if recorded == actual {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} does not match its checksum ({recorded} recorded, {actual} now): the file is damaged",
+            path.display()
+        ))
+    }
+}
+
+/// Whether the database holds any table (a restore without `--force` needs an empty one).
+pub async fn database_is_empty(db: &DatabaseConnection, target: &DatabaseTarget) -> Result<bool> {
+    let sql = if target.is_postgres() {
+        "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public'"
+    } else {
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'"
+    };
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .await?;
+    let tables: i64 = match row {
+        Some(row) => row.try_get("", "n")?,
+        None => 0,
+    };
+    Ok(tables == 0)
+}
+
+/// Restores a PostgreSQL backup: empties the `public` schema, then feeds the decompressed
+/// dump to `psql` in one transaction (all of it or nothing).
+pub fn restore_postgres(psql: &Path, url: &str, file: &Path) -> std::result::Result<(), String> {
+    let source =
+        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut dump = flate2::read::GzDecoder::new(std::io::BufReader::new(source));
+    let mut child = Command::new(psql)
+        .args([
+            "--quiet",
+            "--no-psqlrc",
+            "--set",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+        ])
+        .args([
+            "--command",
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
+        ])
+        .args(["--file", "-", "--dbname"])
+        .arg(url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot run {} ({e}): install the PostgreSQL client",
+                psql.display()
+            )
+        })?;
+    let copied = match child.stdin.take() {
+        Some(mut stdin) => std::io::copy(&mut dump, &mut stdin).map(|_| ()),
+        None => Ok(()),
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    let status = child.wait().map_err(|e| format!("waiting for psql: {e}"))?;
+    if !status.success() {
+        return Err(format!("psql failed ({status}): {}", stderr.trim()));
+    }
+    copied.map_err(|e| format!("decompressing {}: {e}", file.display()))
+}
+
+/// Restores a SQLite backup: the decompressed snapshot replaces the database file.
+pub fn restore_sqlite(database: &Path, file: &Path) -> std::result::Result<(), String> {
+    let source =
+        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut snapshot = flate2::read::GzDecoder::new(std::io::BufReader::new(source));
+    let partial = PathBuf::from(format!("{}.restoring", database.display()));
+    let written = std::fs::File::create(&partial).and_then(|mut out| {
+        std::io::copy(&mut snapshot, &mut out)?;
+        out.sync_all()
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&partial);
+        return Err(format!("decompressing {}: {e}", file.display()));
+    }
+    for stale in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{stale}", database.display()));
+    }
+    std::fs::rename(&partial, database)
+        .map_err(|e| format!("cannot move the restored database into place: {e}"))
 }
 
 #[cfg(test)]
