@@ -11,10 +11,12 @@
 //! - `checkout`: 3-line cash sales through `createSale` at 1, 8 and 32 clients, next to
 //!   pgbench running the same sale as plain SQL (`pgbench/sale.pgbench`).
 //! - `report`: `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
+//! - `backup`: pos-api's backup of that database next to plain `pg_dump | gzip`.
 //!
 //! Run with `cargo run --release -p bench -- catalog` (or `checkout`); `--help` lists the
 //! options.
 
+mod backup;
 mod catalog;
 mod checkout;
 mod load;
@@ -69,6 +71,13 @@ enum Benchmark {
     Checkout,
     /// `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
     Report,
+    /// pos-api's backup of the report database (1,000,000 sale lines) next to plain
+    /// `pg_dump | gzip`: time (median) and memory.
+    Backup {
+        /// Backups of each kind.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 /// The URL of database `name` on the server (TLS off: the benchmark runs on this machine).
@@ -101,6 +110,9 @@ fn main() -> anyhow::Result<()> {
         ),
         Benchmark::Report => {
             report::run(&database(&cli.postgres_url, "pos_bench_report"), settings)
+        }
+        Benchmark::Backup { runs } => {
+            backup::run(&database(&cli.postgres_url, "pos_bench_report"), runs)
         }
     }
 }

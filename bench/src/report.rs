@@ -88,7 +88,7 @@ pub fn run(database_url: &str, settings: Settings) -> anyhow::Result<()> {
 }
 
 /// Writes the month once per database.
-async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<()> {
     if sale::Entity::find().count(db).await? >= SALES as u64 {
         return Ok(());
     }
