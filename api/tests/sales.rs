@@ -214,6 +214,10 @@ both_backends! {
             if code == "INSUFFICIENT_STOCK" {
                 assert_eq!(body["errors"][0]["extensions"]["available"], "100");
             }
+            if code == "PAYMENT_INSUFFICIENT" {
+                assert_eq!(body["errors"][0]["extensions"]["due"], "2.42");
+                assert_eq!(body["errors"][0]["extensions"]["paid"], "2.41");
+            }
         }
         // An archived product cannot be sold.
         let archived = app.product(&shop.admin, "RETIRADO", json!({ "trackStock": false })).await;

@@ -105,6 +105,10 @@ fn classify_domain(err: &mut ServerError, domain_err: &domain::Error) {
                 domain::quantity::format_milli(*available_milli),
             );
         }
+        domain::Error::PaymentInsufficient { due, paid } => {
+            set(err, "due", due.as_str());
+            set(err, "paid", paid.as_str());
+        }
         domain::Error::Internal(cause) => {
             tracing::error!(error = %error_chain(cause.as_ref()), path = ?err.path, "internal error");
             err.message = "internal error".to_owned();

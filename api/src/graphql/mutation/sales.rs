@@ -206,8 +206,8 @@ impl SalesMutation {
     /// already made (same id and number), also when retries arrive at once; the same key
     /// with a different input: CONFLICT. Not enough stock of a tracked product:
     /// INSUFFICIENT_STOCK (extensions.productId, extensions.available). Payments short of
-    /// the total: PAYMENT_INSUFFICIENT. Session closed, unknown or another cashier's:
-    /// REGISTER_CLOSED. Any role.
+    /// the total: PAYMENT_INSUFFICIENT (extensions.due, extensions.paid). Session closed,
+    /// unknown or another cashier's: REGISTER_CLOSED. Any role.
     async fn create_sale(
         &self,
         ctx: &Context<'_>,
