@@ -25,7 +25,7 @@ use entity::stock_movement::StockReason;
 use entity::tax_rate;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
+    EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -34,7 +34,7 @@ use uuid::Uuid;
 use super::arithmetic::{self, Discount, LineAmounts, LineInput, Tender};
 use super::numbers;
 use super::registers::{self, Lock};
-use super::{Alert, idempotency_key, in_line, in_payment};
+use super::{Alert, idempotency_key, in_line, in_payment, rows};
 use crate::auth::Principal;
 use crate::catalog::tax_rates;
 use crate::error::{Error, Result};
@@ -314,18 +314,6 @@ struct Made {
     payments: Vec<sale_payment::Model>,
     products: Vec<product::Model>,
     session: register_session::Model,
-}
-
-/// Rows to insert as they are.
-fn rows<M, A>(models: &[M]) -> impl Iterator<Item = A> + '_
-where
-    M: Clone + IntoActiveModel<A>,
-    A: ActiveModelTrait,
-{
-    models
-        .iter()
-        .cloned()
-        .map(|m| m.into_active_model().reset_all())
 }
 
 /// An error inside the transaction; a unique violation of the idempotency key is told apart.

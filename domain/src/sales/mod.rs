@@ -24,6 +24,7 @@ pub mod totals;
 
 use entity::product;
 use entity::stock_movement;
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -69,4 +70,16 @@ pub(crate) fn idempotency_key(raw: &str) -> Result<String> {
 /// Re-labels a payment's field error with its index: `payments[1].amount`.
 pub(crate) fn in_payment<T>(index: usize, result: Result<T>) -> Result<T> {
     crate::inventory::in_item("payments", index, result)
+}
+
+/// Rows to insert as they are.
+pub(crate) fn rows<M, A>(models: &[M]) -> impl Iterator<Item = A> + '_
+where
+    M: Clone + IntoActiveModel<A>,
+    A: ActiveModelTrait,
+{
+    models
+        .iter()
+        .cloned()
+        .map(|m| m.into_active_model().reset_all())
 }

@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::arithmetic::refund_share;
 use super::registers::{self, Lock};
-use super::{idempotency_key, in_line};
+use super::{idempotency_key, in_line, rows};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::inventory::{self, Change};
@@ -299,18 +299,9 @@ async fn give_back(
     }
     .insert(txn)
     .await?;
-    refund_line::Entity::insert_many(refund_rows.iter().map(|row| refund_line::ActiveModel {
-        id: Set(row.id),
-        refund_id: Set(row.refund_id),
-        sale_line_id: Set(row.sale_line_id),
-        position: Set(row.position),
-        quantity_milli: Set(row.quantity_milli),
-        amount_minor: Set(row.amount_minor),
-        tax_minor: Set(row.tax_minor),
-        cost_minor: Set(row.cost_minor),
-    }))
-    .exec_without_returning(txn)
-    .await?;
+    refund_line::Entity::insert_many(rows(&refund_rows))
+        .exec_without_returning(txn)
+        .await?;
     for row in &refund_rows {
         let line = &lines[&row.sale_line_id];
         sale_line::Entity::update_many()
