@@ -14,13 +14,15 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
-use crate::config::{Config, JwtSecret};
+use crate::config::{Config, JwtSecret, WorkerMode};
 use crate::events::Events;
 use crate::graphql::context::Services;
 use crate::graphql::errors::QueryLimits;
 use crate::graphql::{self, PosSchema};
 use crate::http::{self, HttpState};
 use crate::redis::Redis;
+use crate::search::Search;
+use worker::{Runner, RunnerSettings};
 
 /// Everything a running server holds.
 #[derive(Clone)]
@@ -34,6 +36,10 @@ pub struct App {
     pub db_stats: Arc<domain::db::Stats>,
     /// The nightly backup's scheduler; `None` when `BACKUP_CRON=off`.
     pub scheduler: Option<tokio_cron_scheduler::JobScheduler>,
+    /// Product search (its index fills once [`App::serve`] starts following the database).
+    pub search: Arc<Search>,
+    /// The embedding model, when installed (shared by search and the in-process runner).
+    pub embedder: Option<Arc<worker::Embedder>>,
 }
 
 impl App {
@@ -73,6 +79,12 @@ impl App {
             Some(redis) => Events::through_redis(redis).context("REDIS_URL")?,
             None => Events::in_process(),
         };
+        let embedder = match &config.embeddings {
+            Some(settings) => worker::settings::load(settings).await,
+            None => None,
+        };
+        let search = Arc::new(Search::new(embedder.clone()).context("building the search index")?);
+
         let schema = graphql::build(
             Services {
                 db: db.clone(),
@@ -81,6 +93,7 @@ impl App {
                 reference: Default::default(),
                 events,
                 backups: Arc::new(config.backup_settings()),
+                search: search.clone(),
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,
@@ -108,6 +121,8 @@ impl App {
             redis,
             db_stats,
             scheduler,
+            search,
+            embedder,
         })
     }
 
@@ -118,6 +133,7 @@ impl App {
             auth: self.auth.clone(),
             redis: self.redis.clone(),
             config: self.config.clone(),
+            search: self.search.clone(),
         })
     }
 
@@ -129,6 +145,7 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let grace = self.config.shutdown_grace;
+        let background = self.start_background();
         let (stopping, mut stop_requested) = tokio::sync::watch::channel(false);
         let service = self
             .router()
@@ -141,6 +158,7 @@ impl App {
             })
             .into_future();
         tokio::pin!(server);
+        let _background = AbortOnDrop(background);
         tokio::select! {
             result = &mut server => return result,
             _ = stop_requested.wait_for(|stop| *stop) => {}
@@ -154,6 +172,41 @@ impl App {
                 );
                 Ok(())
             }
+        }
+    }
+}
+
+impl App {
+    /// What a serving instance runs beside the server: the search index following the
+    /// database, and (with `WORKER_MODE=embedded`) the job runner.
+    fn start_background(&self) -> Vec<tokio::task::JoinHandle<()>> {
+        // Their statements are not requests' statements: `db_stats` leaves them out.
+        let mut tasks = vec![tokio::spawn(domain::db::uncounted(
+            self.search
+                .clone()
+                .follow(self.db.clone(), self.config.search_refresh_interval),
+        ))];
+        if self.config.worker_mode == WorkerMode::Embedded {
+            let runner = Runner::new(
+                self.db.clone(),
+                self.embedder.clone(),
+                RunnerSettings::default(),
+            );
+            tasks.push(tokio::spawn(domain::db::uncounted(
+                runner.run(std::future::pending()),
+            )));
+        }
+        tasks
+    }
+}
+
+/// Stops background tasks when the server stops.
+struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
         }
     }
 }

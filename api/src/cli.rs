@@ -49,6 +49,14 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
+    /// Embed every product whose search embedding is missing or stale (new products, changed
+    /// texts, another model), with a progress bar. Interrupted, it goes on where it stopped
+    /// when run again.
+    Reindex {
+        /// Embed every product again, changed or not.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create a user; the password is read from standard input (hidden when typed).
     CreateUser {
         /// Login name (3 to 50 of a-z, 0-9, '.', '_', '-').
@@ -82,7 +90,11 @@ impl From<RoleArg> for Role {
 }
 
 /// Runs a command that needs the configuration (all but `export-schema`).
-pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+pub async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
+    if !matches!(command, Command::Serve | Command::Reindex { .. }) {
+        // Only serving and reindexing use the model; the others need not wait to load it.
+        config.embeddings = None;
+    }
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
@@ -101,7 +113,20 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::SeedDemo => seed_demo(config).await,
         Command::Backup => backup(config).await,
         Command::Restore { file, force, yes } => restore(config, &file, force, yes).await,
+        Command::Reindex { force } => reindex(config, force).await,
     }
+}
+
+async fn reindex(config: Config, force: bool) -> anyhow::Result<()> {
+    let settings = config
+        .embeddings
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("EMBEDDINGS=off: there is no model to embed with"))?;
+    let db = app::open_database(&config, Default::default()).await?;
+    let embedder = worker::settings::load(&settings)
+        .await
+        .ok_or_else(|| anyhow::anyhow!("no embedding model: run scripts/fetch-model.sh"))?;
+    worker::reindex::from_command_line(&db, &embedder, force).await
 }
 
 async fn restore(

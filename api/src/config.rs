@@ -79,6 +79,24 @@ pub struct Config {
     pub backup_tz: chrono_tz::Tz,
     /// `BACKUP_RETENTION_DAYS`.
     pub backup_retention_days: u32,
+    /// `WORKER_MODE`: whether this process runs the job runner (embedded, the default) or
+    /// leaves jobs to `pos-worker` (external).
+    pub worker_mode: WorkerMode,
+    /// The embedding model (`EMBEDDINGS`, `EMBEDDING_MODEL_DIR`, `ORT_DYLIB_PATH`,
+    /// `EMBEDDING_THREADS`); `None` with `EMBEDDINGS=off`.
+    pub embeddings: Option<worker::EmbedderSettings>,
+    /// `SEARCH_REFRESH_INTERVAL`: how often the search index reads changed products and new
+    /// vectors (made by any instance or worker).
+    pub search_refresh_interval: Duration,
+}
+
+/// Who runs background jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerMode {
+    /// A runner inside `pos-api`: one command runs the whole system.
+    Embedded,
+    /// Separate `pos-worker` processes.
+    External,
 }
 
 /// A variable that is missing or malformed.
@@ -231,6 +249,24 @@ impl Config {
                 })?,
             },
             backup_retention_days: env.positive("BACKUP_RETENTION_DAYS", 30)?,
+            worker_mode: match env.get("WORKER_MODE").as_deref() {
+                None | Some("embedded") => WorkerMode::Embedded,
+                Some("external") => WorkerMode::External,
+                Some(other) => {
+                    return Err(env.error(
+                        "WORKER_MODE",
+                        format!("expected embedded or external, got {other:?}"),
+                    ));
+                }
+            },
+            embeddings: worker::settings::from_vars(|var| env.get(var)).map_err(|message| {
+                ConfigError {
+                    var: "EMBEDDINGS",
+                    message,
+                }
+            })?,
+            search_refresh_interval: env
+                .duration("SEARCH_REFRESH_INTERVAL", Duration::from_secs(1))?,
         })
     }
 

@@ -9,6 +9,7 @@
 //! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logging. [`redis`]: the optional Redis.
 //! - [`events`]: live events for subscriptions, through Redis pub/sub or in-process.
 //! - [`scheduler`]: the nightly backup, once per slot however many replicas run.
+//! - [`search`]: `searchProducts`' index, query embeddings, and the loop keeping it current.
 
 pub mod app;
 pub mod cli;
@@ -18,4 +19,5 @@ pub mod graphql;
 pub mod http;
 pub mod redis;
 pub mod scheduler;
+pub mod search;
 pub mod telemetry;

@@ -208,7 +208,7 @@ const SIZES: [&str; 10] = [
 
 /// Brings the catalog to `count` products (SKU `BENCH-0000000`…), each with stock at MAIN
 /// received through one movement, so the ledger holds. Seeding happens once per database.
-async fn seed(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
+pub async fn seed(db: &DatabaseConnection, count: usize) -> anyhow::Result<()> {
     let existing = product::Entity::find().count(db).await? as usize;
     if existing >= count {
         // Databases seeded before product_counts existed.

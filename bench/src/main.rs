@@ -12,6 +12,9 @@
 //!   pgbench running the same sale as plain SQL (`pgbench/sale.pgbench`).
 //! - `report`: `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
 //! - `backup`: pos-api's backup of that database next to plain `pg_dump | gzip`.
+//! - `search`: `searchProducts` over 100,000 products at 1 and 16 clients, memory; `reindex`:
+//!   the embedding worker next to fastembed alone.
+//! - `search_eval`: search quality (nDCG@10, recall@5, MRR) per signal on judged queries.
 //!
 //! Run with `cargo run --release -p bench -- catalog` (or `checkout`); `--help` lists the
 //! options.
@@ -21,6 +24,8 @@ mod catalog;
 mod checkout;
 mod load;
 mod report;
+mod search;
+mod search_eval;
 mod server;
 
 use clap::{Parser, Subcommand};
@@ -71,6 +76,34 @@ enum Benchmark {
     Checkout,
     /// `salesReport` over a month of 1,000,000 sale lines, and over one day of it.
     Report,
+    /// `searchProducts` at 1 and 16 clients over the catalog of `catalog` with a vector per
+    /// product, and the resident memory of the process serving it.
+    Search {
+        /// How many products the catalog holds.
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+    },
+    /// The embedding worker's throughput on a reindex of `--products` products, next to
+    /// fastembed embedding the same texts alone (same run, medians of `--runs`).
+    Reindex {
+        #[arg(long, default_value_t = 10_000)]
+        products: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Search quality on the demo catalog: nDCG@10, recall@5 and MRR for lexical-only,
+    /// semantic-only and hybrid search, per kind of query (SQLite, needs the model).
+    SearchEval {
+        /// The judged queries.
+        #[arg(long, default_value = "bench/data/search_eval.json")]
+        queries: std::path::PathBuf,
+        /// Also print every query the hybrid search does not answer first.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Also try a grid of fusion parameters and print each one's scores.
+        #[arg(long)]
+        grid: bool,
+    },
     /// pos-api's backup of the report database (1,000,000 sale lines) next to plain
     /// `pg_dump | gzip`: time (median) and memory.
     Backup {
@@ -111,6 +144,22 @@ fn main() -> anyhow::Result<()> {
         Benchmark::Report => {
             report::run(&database(&cli.postgres_url, "pos_bench_report"), settings)
         }
+        Benchmark::Search { products } => search::run(
+            &database(&cli.postgres_url, "pos_bench"),
+            products,
+            &cli.clients.unwrap_or_else(|| vec![1, 16]),
+            settings,
+        ),
+        Benchmark::Reindex { products, runs } => search::reindex(
+            &database(&cli.postgres_url, "pos_bench_reindex"),
+            products,
+            runs,
+        ),
+        Benchmark::SearchEval {
+            queries,
+            verbose,
+            grid,
+        } => search_eval::run(&queries, verbose, grid),
         Benchmark::Backup { runs } => {
             backup::run(&database(&cli.postgres_url, "pos_bench_report"), runs)
         }

@@ -87,6 +87,16 @@ impl Stats {
     }
 }
 
+tokio::task_local! {
+    static UNCOUNTED: ();
+}
+
+/// Runs `work` (a background loop) without counting its statements in [`Stats`], which
+/// count what requests cost. Slow statements are still logged.
+pub async fn uncounted<F: std::future::Future>(work: F) -> F::Output {
+    UNCOUNTED.scope((), work).await
+}
+
 /// Statements slower than this are logged (their SQL, never their values).
 const SLOW_STATEMENT: Duration = Duration::from_millis(500);
 
@@ -99,7 +109,9 @@ pub async fn connect(
 ) -> Result<DatabaseConnection, DbErr> {
     let mut db = open(target, max_connections).await?;
     db.set_metric_callback(move |info| {
-        stats.statements.fetch_add(1, Ordering::Relaxed);
+        if UNCOUNTED.try_with(|_| ()).is_err() {
+            stats.statements.fetch_add(1, Ordering::Relaxed);
+        }
         if info.failed {
             stats.failed.fetch_add(1, Ordering::Relaxed);
         }

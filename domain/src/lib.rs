@@ -7,6 +7,8 @@
 //!   module per business area.
 //! - [`bootstrap`]: what a fresh database gets on first start. [`backups`]: full copies of
 //!   the database (pg_dump or a SQLite snapshot, gzip) and their record.
+//! - [`jobs`]: the outbox of background work (embeddings), claimed by `pos-worker` runners.
+//!   [`search`]: the hybrid product search (codes, tantivy, vectors) each instance keeps.
 //! - [`db`]: opening SQLite or PostgreSQL; the only place that tells them apart at connect time.
 //! - [`pagination`], [`money`], [`quantity`], [`text`]: value types and parsing used across
 //!   areas (amounts in minor units, quantities in thousandths, folded text).
@@ -26,11 +28,13 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod inventory;
+pub mod jobs;
 pub mod locations;
 pub mod money;
 pub mod pagination;
 pub mod quantity;
 pub mod sales;
+pub mod search;
 pub mod text;
 pub mod users;
 

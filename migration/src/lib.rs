@@ -19,6 +19,7 @@ mod m20261128_000007_create_customers;
 mod m20261128_000008_create_product_counts;
 mod m20261128_000009_create_sales;
 mod m20261128_000010_create_backup_runs;
+mod m20261128_000011_create_jobs_and_embeddings;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_create_product_counts::Migration),
             Box::new(m20261128_000009_create_sales::Migration),
             Box::new(m20261128_000010_create_backup_runs::Migration),
+            Box::new(m20261128_000011_create_jobs_and_embeddings::Migration),
         ]
     }
 }

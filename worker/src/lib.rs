@@ -1,8 +1,18 @@
 //! pos-worker: background jobs of pos-odata.
 //!
 //! # Layout
-//! This crate is where the job runner goes (a `FOR UPDATE SKIP LOCKED` queue over a jobs
-//! table, filled inside business transactions), with the fastembed embedding jobs for
-//! semantic search and the nightly backup. The foundation has no background work, so the crate
-//! holds nothing yet; `pos-api` will link it to run the runner in-process in the single-node
-//! default.
+//! - [`runner`]: the job runner over the `jobs` table (see `domain::jobs` for how a job
+//!   lives). `pos-worker` runs one; `pos-api` runs one in-process unless
+//!   `WORKER_MODE=external`.
+//! - [`embedder`]: the embedding model (fastembed over ONNX Runtime, from local files).
+//! - [`embeddings`]: from products to stored vectors; [`reindex`]: all of them, with progress.
+//! - [`settings`]: the environment both binaries read for the model, and logging set-up.
+
+pub mod embedder;
+pub mod embeddings;
+pub mod reindex;
+pub mod runner;
+pub mod settings;
+
+pub use embedder::{Embedder, EmbedderSettings, LoadError};
+pub use runner::{Runner, RunnerSettings};

@@ -98,6 +98,8 @@ pub struct Services {
     pub events: crate::events::Events,
     /// How backups are made (`runBackup`).
     pub backups: Arc<domain::backups::Settings>,
+    /// `searchProducts`' index and model.
+    pub search: Arc<crate::search::Search>,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

@@ -51,9 +51,29 @@ pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) 
         "checks": {
             "database": { "status": if database_up { "up" } else { "down" }, "backend": backend },
             "redis": redis,
-            "embeddings": { "status": "unavailable", "detail": "semantic search is not installed in this version" },
+            "embeddings": embeddings(&state),
             "scheduler": scheduler,
         },
     });
     (status, Json(body))
+}
+
+/// The semantic signal: up with its model, or unavailable (search runs on codes and words).
+fn embeddings(state: &HttpState) -> Value {
+    match &state.search.embedder {
+        Some(model) => json!({
+            "status": "up",
+            "model": model.name(),
+            "vectors": state.search.index.vector_count(),
+            "indexLoaded": state.search.is_loaded(),
+        }),
+        None if state.config.embeddings.is_none() => json!({
+            "status": "disabled",
+            "detail": "EMBEDDINGS=off: search runs on codes and words",
+        }),
+        None => json!({
+            "status": "unavailable",
+            "detail": "no embedding model: run scripts/fetch-model.sh (or set EMBEDDING_MODEL_DIR and ORT_DYLIB_PATH); search runs on codes and words",
+        }),
+    }
 }

@@ -30,6 +30,7 @@ pub struct HttpState {
     pub auth: Arc<Auth>,
     pub redis: Option<Redis>,
     pub config: Arc<Config>,
+    pub search: Arc<crate::search::Search>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

@@ -86,6 +86,9 @@ impl Backend {
             ("DATABASE_URL".into(), database.url.clone()),
             ("DATABASE_MAX_CONNECTIONS".into(), "5".into()),
             ("POS_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            // Most tests need no embedding model; the search tests turn it on.
+            ("EMBEDDINGS".into(), "off".into()),
+            ("SEARCH_REFRESH_INTERVAL".into(), "200ms".into()),
         ]);
         env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_vars(&env).expect("test configuration");
@@ -387,5 +390,68 @@ impl Drop for TestDatabase {
             })
         })
         .join();
+    }
+}
+
+/// The environment that turns the embedding model on, built by `scripts/fetch-model.sh`
+/// (which this runs when the files are missing, as the README's commands do), under
+/// `POS_MODELS_DIR` or the repository's `models/`. `None`, with a notice, only when the model
+/// cannot be built here.
+pub fn model_vars() -> Option<Vec<(&'static str, String)>> {
+    use std::path::PathBuf;
+    use std::sync::OnceLock;
+    static MODELS: OnceLock<Option<PathBuf>> = OnceLock::new();
+    let root = MODELS.get_or_init(|| {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        let root = std::env::var("POS_MODELS_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| repo.join("models"));
+        let complete = |root: &PathBuf| {
+            root.join("multilingual-e5-small/model.onnx").is_file()
+                && root.join("onnxruntime/libonnxruntime.so.1.24.4").is_file()
+        };
+        if !complete(&root) {
+            let status = std::process::Command::new(repo.join("scripts/fetch-model.sh"))
+                .env("POS_MODELS_DIR", &root)
+                .status();
+            if !matches!(status, Ok(s) if s.success()) || !complete(&root) {
+                eprintln!(
+                    "NOTICE: skipped: the embedding model could not be built ({status:?}); \
+                     run scripts/fetch-model.sh to see why"
+                );
+                return None;
+            }
+        }
+        Some(root)
+    });
+    let root = root.as_ref()?;
+    Some(vec![
+        ("EMBEDDINGS", "on".to_owned()),
+        (
+            "EMBEDDING_MODEL_DIR",
+            root.join("multilingual-e5-small").display().to_string(),
+        ),
+        (
+            "ORT_DYLIB_PATH",
+            root.join("onnxruntime/libonnxruntime.so.1.24.4")
+                .display()
+                .to_string(),
+        ),
+    ])
+}
+
+/// Waits (up to 60 s) until `check` holds, polling every 100 ms; panics with `what` if not.
+pub async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !check().await {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

