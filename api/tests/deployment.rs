@@ -32,9 +32,16 @@ fn referenced_variables(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The variables pos-api's configuration reads: every `"UPPER_CASE"` literal in config.rs.
+/// The variables pos-api's and pos-worker's configurations read: every `"UPPER_CASE"`
+/// literal in their configuration code.
 fn variables_pos_api_reads() -> BTreeSet<String> {
-    let source = repository_file("api/src/config.rs");
+    let source = [
+        "api/src/config.rs",
+        "worker/src/settings.rs",
+        "worker/src/main.rs",
+    ]
+    .map(repository_file)
+    .join("\n");
     source
         .split('"')
         .skip(1)
@@ -122,15 +129,57 @@ fn compose_only_sets_variables_pos_api_reads() {
     let compose = compose();
     let known = variables_pos_api_reads();
 
-    let hash = compose["services"]["pos-api"]["environment"]
-        .as_hash()
-        .unwrap();
-    for key in hash.keys() {
-        let name = key.as_str().unwrap();
-        assert!(
-            known.contains(name) || name == "RUST_LOG",
-            "pos-api does not read {name}"
-        );
+    for service in ["pos-api", "pos-worker"] {
+        let hash = compose["services"][service]["environment"]
+            .as_hash()
+            .unwrap();
+        for key in hash.keys() {
+            let name = key.as_str().unwrap();
+            assert!(
+                known.contains(name) || name == "RUST_LOG",
+                "{service} does not read {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn compose_runs_the_worker_beside_the_api() {
+    let compose = compose();
+    let services = &compose["services"];
+    let worker = &services["pos-worker"];
+    assert_eq!(
+        worker["image"].as_str(),
+        services["pos-api"]["image"].as_str(),
+        "one image holds both binaries"
+    );
+    assert_eq!(worker["entrypoint"].as_str(), Some("pos-worker"));
+    assert_eq!(
+        worker["depends_on"]["postgres"]["condition"].as_str(),
+        Some("service_healthy")
+    );
+    assert_eq!(
+        worker["depends_on"]["pos-api"]["condition"].as_str(),
+        Some("service_healthy"),
+        "pos-api migrates the database first"
+    );
+    assert_eq!(
+        worker["environment"]["DATABASE_URL"].as_str(),
+        services["pos-api"]["environment"]["DATABASE_URL"].as_str()
+    );
+    assert_eq!(
+        services["pos-api"]["environment"]["WORKER_MODE"].as_str(),
+        Some("external")
+    );
+    // The image carries ONNX Runtime and the model where the defaults of both binaries look.
+    let dockerfile = repository_file("Dockerfile");
+    for needed in [
+        "scripts/fetch-model.sh",
+        "EMBEDDING_MODEL_DIR=",
+        "ORT_DYLIB_PATH=",
+        "--bin pos-worker",
+    ] {
+        assert!(dockerfile.contains(needed), "Dockerfile lacks {needed}");
     }
 }
 
