@@ -138,13 +138,16 @@ async fn restore(
     let name = file.display().to_string();
     let postgres = config.database.is_postgres();
     let expected = if postgres { ".sql.gz" } else { ".sqlite.gz" };
-    if !name.ends_with(expected) {
+    if !name.trim_end_matches(".age").ends_with(expected) {
         bail!(
-            "{name} is not a {} backup (pos_db_backup_…{expected})",
+            "{name} is not a {} backup (pos_db_backup_…{expected}, or {expected}.age)",
             if postgres { "PostgreSQL" } else { "SQLite" }
         );
     }
     domain::backups::verify(file).map_err(anyhow::Error::msg)?;
+    if name.ends_with(".age") && config.backup_encryption.is_none() {
+        bail!("{name} is encrypted: set BACKUP_ENCRYPTION_KEY to the key it was made with");
+    }
     let target = config.database.redacted();
     let db = domain::db::connect(&config.database, 1, Default::default())
         .await
@@ -167,17 +170,20 @@ async fn restore(
     }
     db.close().await?;
     let file = file.to_owned();
+    let key = config.backup_encryption.clone();
     let restored = match config.database.clone() {
         domain::db::DatabaseTarget::Postgres(url) => {
             let psql = config.backup_psql.clone();
             tokio::task::spawn_blocking(move || {
-                domain::backups::restore_postgres(&psql, &url, &file)
+                domain::backups::restore_postgres(&psql, &url, &file, key.as_ref())
             })
             .await?
         }
         domain::db::DatabaseTarget::Sqlite(path) => {
-            tokio::task::spawn_blocking(move || domain::backups::restore_sqlite(&path, &file))
-                .await?
+            tokio::task::spawn_blocking(move || {
+                domain::backups::restore_sqlite(&path, &file, key.as_ref())
+            })
+            .await?
         }
     };
     restored.map_err(anyhow::Error::msg)?;

@@ -79,6 +79,8 @@ pub struct Config {
     pub backup_tz: chrono_tz::Tz,
     /// `BACKUP_RETENTION_DAYS`.
     pub backup_retention_days: u32,
+    /// `BACKUP_ENCRYPTION_KEY`: an age secret key; backups are encrypted to it.
+    pub backup_encryption: Option<domain::backups::EncryptionKey>,
     /// `WORKER_MODE`: whether this process runs the job runner (embedded, the default) or
     /// leaves jobs to `pos-worker` (external).
     pub worker_mode: WorkerMode,
@@ -249,6 +251,11 @@ impl Config {
                 })?,
             },
             backup_retention_days: env.positive("BACKUP_RETENTION_DAYS", 30)?,
+            backup_encryption: env
+                .get("BACKUP_ENCRYPTION_KEY")
+                .map(|key| domain::backups::EncryptionKey::parse(&key))
+                .transpose()
+                .map_err(|m| env.error("BACKUP_ENCRYPTION_KEY", m))?,
             worker_mode: match env.get("WORKER_MODE").as_deref() {
                 None | Some("embedded") => WorkerMode::Embedded,
                 Some("external") => WorkerMode::External,
@@ -277,6 +284,7 @@ impl Config {
             database: self.database.clone(),
             pg_dump: self.backup_pg_dump.clone(),
             retention_days: self.backup_retention_days,
+            encryption: self.backup_encryption.clone(),
         }
     }
 

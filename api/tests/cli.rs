@@ -412,8 +412,18 @@ async fn contents(
     all
 }
 
-async fn backup_restores_into_an_empty_database_with_identical_contents(backend: Backend) {
-    let app = backend.spawn().await;
+async fn backup_restores_into_an_empty_database_with_identical_contents(
+    backend: Backend,
+    encrypted: bool,
+) {
+    let key = domain::backups::EncryptionKey::generate().to_secret_string();
+    let app = if encrypted {
+        backend
+            .spawn_with(&[("BACKUP_ENCRYPTION_KEY", key.as_str())])
+            .await
+    } else {
+        backend.spawn().await
+    };
     let admin = app.admin().await.access;
     let location = app.main_location(&admin).await;
     let product = app
@@ -459,7 +469,26 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(backend:
             .unwrap();
     }
 
-    let output = pos_api(dir.path())
+    if encrypted {
+        assert!(file.display().to_string().ends_with(".gz.age"), "{file:?}");
+        // Without the key it cannot be read, and nothing changes.
+        let refused = pos_api(dir.path())
+            .env("DATABASE_URL", &url)
+            .arg("restore")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(!refused.status.success());
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("BACKUP_ENCRYPTION_KEY"),
+            "{refused:?}"
+        );
+    }
+    let mut restore = pos_api(dir.path());
+    if encrypted {
+        restore.env("BACKUP_ENCRYPTION_KEY", &key);
+    }
+    let output = restore
         .env("DATABASE_URL", &url)
         .arg("restore")
         .arg(&file)
@@ -478,7 +507,11 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(backend:
     assert!(original["sales"].len() == 1 && original["stock_movements"].len() == 2);
     assert_eq!(original, copy);
     // Restoring again over a database that is no longer empty needs --force.
-    let again = pos_api(dir.path())
+    let mut again = pos_api(dir.path());
+    if encrypted {
+        again.env("BACKUP_ENCRYPTION_KEY", &key);
+    }
+    let again = again
         .env("DATABASE_URL", &url)
         .arg("restore")
         .arg(&file)
@@ -494,13 +527,25 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(backend:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_backup_restores_with_identical_contents() {
-    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite).await;
+    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_encrypted_sqlite_backup_restores_with_its_key() {
+    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_encrypted_postgres_backup_restores_with_its_key() {
+    if let Some(backend) = Backend::postgres() {
+        backup_restores_into_an_empty_database_with_identical_contents(backend, true).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_backup_restores_with_identical_contents() {
     if let Some(backend) = Backend::postgres() {
-        backup_restores_into_an_empty_database_with_identical_contents(backend).await;
+        backup_restores_into_an_empty_database_with_identical_contents(backend, false).await;
     }
 }
 

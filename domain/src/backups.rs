@@ -38,6 +38,72 @@ pub struct Settings {
     /// `BACKUP_RETENTION_DAYS`: our files older than this are deleted after a successful
     /// backup (never the one just written).
     pub retention_days: u32,
+    /// `BACKUP_ENCRYPTION_KEY`: when set, backups are encrypted to it (age format, `.age`
+    /// after the usual name) and restores decrypt with it.
+    pub encryption: Option<EncryptionKey>,
+}
+
+/// An age X25519 identity (`AGE-SECRET-KEY-1…`, as `age-keygen` writes): backups are
+/// encrypted to its public key and decrypted with it. Debug never shows it.
+#[derive(Clone)]
+pub struct EncryptionKey(age::x25519::Identity);
+
+impl std::fmt::Debug for EncryptionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EncryptionKey({})", self.0.to_public())
+    }
+}
+
+impl EncryptionKey {
+    /// Reads `AGE-SECRET-KEY-1…`.
+    pub fn parse(raw: &str) -> std::result::Result<Self, String> {
+        raw.trim()
+            .parse::<age::x25519::Identity>()
+            .map(Self)
+            .map_err(|_| {
+                "must be an age secret key (AGE-SECRET-KEY-1…, e.g. from `age-keygen`)".to_owned()
+            })
+    }
+
+    /// A new random key.
+    pub fn generate() -> Self {
+        Self(age::x25519::Identity::generate())
+    }
+
+    /// The key as `AGE-SECRET-KEY-1…`, to store.
+    pub fn to_secret_string(&self) -> String {
+        use age::secrecy::ExposeSecret;
+        self.0.to_string().expose_secret().to_owned()
+    }
+}
+
+/// Opens a backup file for reading its plain content: decrypted (`.age`, with `key`) and
+/// decompressed.
+pub fn open(
+    file: &Path,
+    key: Option<&EncryptionKey>,
+) -> std::result::Result<Box<dyn Read + Send>, String> {
+    let source =
+        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let source = std::io::BufReader::new(source);
+    let compressed: Box<dyn Read + Send> = if file.to_string_lossy().ends_with(".age") {
+        let key = key.ok_or_else(|| {
+            format!(
+                "{} is encrypted: set BACKUP_ENCRYPTION_KEY to the key it was made with",
+                file.display()
+            )
+        })?;
+        let decryptor = age::Decryptor::new_buffered(source)
+            .map_err(|e| format!("{} is not an age file: {e}", file.display()))?;
+        Box::new(
+            decryptor
+                .decrypt(std::iter::once(&key.0 as &dyn age::Identity))
+                .map_err(|e| format!("cannot decrypt {}: {e}", file.display()))?,
+        )
+    } else {
+        Box::new(source)
+    };
+    Ok(Box::new(flate2::read::GzDecoder::new(compressed)))
 }
 
 /// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
@@ -181,6 +247,7 @@ pub async fn count(conn: &impl ConnectionTrait) -> Result<u64> {
 fn written_at(name: &str) -> Option<DateTime<Utc>> {
     let rest = name.strip_prefix("pos_db_backup_")?;
     let (stamp, extension) = rest.split_at_checked(15)?;
+    let extension = extension.strip_suffix(".age").unwrap_or(extension);
     if extension != ".sql.gz" && extension != ".sqlite.gz" {
         return None;
     }
@@ -224,15 +291,16 @@ struct Written {
 
 /// The seed's naming: `pos_db_backup_YYYYMMDD_HHMMSS.sql.gz` (`.sqlite.gz` for a snapshot of
 /// the embedded database, which is not SQL).
-fn file_name(database: &DatabaseTarget, started: DateTime<Utc>) -> String {
+fn file_name(database: &DatabaseTarget, started: DateTime<Utc>, encrypted: bool) -> String {
     let extension = if database.is_postgres() {
         "sql.gz"
     } else {
         "sqlite.gz"
     };
     format!(
-        "pos_db_backup_{}.{extension}",
-        started.format("%Y%m%d_%H%M%S")
+        "pos_db_backup_{}.{extension}{}",
+        started.format("%Y%m%d_%H%M%S"),
+        if encrypted { ".age" } else { "" }
     )
 }
 
@@ -246,16 +314,19 @@ async fn write(
     tokio::fs::create_dir_all(&dir)
         .await
         .map_err(|e| format!("cannot create the backup directory {}: {e}", dir.display()))?;
-    let name = file_name(&settings.database, started);
+    let name = file_name(&settings.database, started, settings.encryption.is_some());
+    let key = settings.encryption.clone();
     let partial = dir.join(format!(".{name}.partial"));
     let written = match &settings.database {
         DatabaseTarget::Postgres(url) => {
             let (pg_dump, url, partial) = (settings.pg_dump.clone(), url.clone(), partial.clone());
-            tokio::task::spawn_blocking(move || dump_postgres(&pg_dump, &url, &partial))
-                .await
-                .map_err(|e| format!("the backup task failed: {e}"))?
+            tokio::task::spawn_blocking(move || {
+                dump_postgres(&pg_dump, &url, &partial, key.as_ref())
+            })
+            .await
+            .map_err(|e| format!("the backup task failed: {e}"))?
         }
-        DatabaseTarget::Sqlite(_) => snapshot_sqlite(db, &dir, &partial).await,
+        DatabaseTarget::Sqlite(_) => snapshot_sqlite(db, &dir, &partial, key).await,
     };
     let (size, checksum) = match written {
         Ok(done) => done,
@@ -299,8 +370,13 @@ impl Write for Hashing {
     }
 }
 
-/// Compresses `source` into `target` as it reads; returns the file's size and SHA-256.
-fn gzip_into(source: &mut impl Read, target: &Path) -> std::result::Result<(u64, String), String> {
+/// Compresses `source` into `target` as it reads (and encrypts it to `key`); returns the
+/// file's size and SHA-256.
+fn gzip_into(
+    source: &mut impl Read,
+    target: &Path,
+    key: Option<&EncryptionKey>,
+) -> std::result::Result<(u64, String), String> {
     let failed = |e: std::io::Error| format!("writing {}: {e}", target.display());
     let file = std::fs::File::create(target).map_err(failed)?;
     let hashing = Hashing {
@@ -308,9 +384,23 @@ fn gzip_into(source: &mut impl Read, target: &Path) -> std::result::Result<(u64,
         sha: Sha256::new(),
         size: 0,
     };
-    let mut gzip = GzEncoder::new(hashing, Compression::default());
-    std::io::copy(source, &mut gzip).map_err(failed)?;
-    let mut hashing = gzip.finish().map_err(failed)?;
+    let mut hashing = match key {
+        None => {
+            let mut gzip = GzEncoder::new(hashing, Compression::default());
+            std::io::copy(source, &mut gzip).map_err(failed)?;
+            gzip.finish().map_err(failed)?
+        }
+        Some(key) => {
+            let recipient = key.0.to_public();
+            let encryptor =
+                age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                    .map_err(|e| format!("cannot encrypt the backup: {e}"))?;
+            let encrypting = encryptor.wrap_output(hashing).map_err(failed)?;
+            let mut gzip = GzEncoder::new(encrypting, Compression::default());
+            std::io::copy(source, &mut gzip).map_err(failed)?;
+            gzip.finish().map_err(failed)?.finish().map_err(failed)?
+        }
+    };
     hashing.flush().map_err(failed)?;
     let file = hashing
         .file
@@ -324,6 +414,7 @@ fn dump_postgres(
     pg_dump: &Path,
     url: &str,
     target: &Path,
+    key: Option<&EncryptionKey>,
 ) -> std::result::Result<(u64, String), String> {
     let mut child = Command::new(pg_dump)
         .args([
@@ -348,7 +439,7 @@ fn dump_postgres(
         .stdout
         .take()
         .ok_or_else(|| "pg_dump gave no output stream".to_owned())?;
-    let written = gzip_into(&mut stdout, target);
+    let written = gzip_into(&mut stdout, target, key);
     let mut stderr = String::new();
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
@@ -370,6 +461,7 @@ async fn snapshot_sqlite(
     db: &DatabaseConnection,
     dir: &Path,
     target: &Path,
+    key: Option<EncryptionKey>,
 ) -> std::result::Result<(u64, String), String> {
     let snapshot = dir.join(format!(".snapshot-{}.sqlite", Uuid::now_v7()));
     let quoted = snapshot.display().to_string().replace('\'', "''");
@@ -380,7 +472,7 @@ async fn snapshot_sqlite(
     let written = tokio::task::spawn_blocking(move || {
         let mut file = std::fs::File::open(&snapshot_path)
             .map_err(|e| format!("reading the snapshot: {e}"))?;
-        gzip_into(&mut file, &target)
+        gzip_into(&mut file, &target, key.as_ref())
     })
     .await
     .map_err(|e| format!("the backup task failed: {e}"));
@@ -435,10 +527,13 @@ pub async fn database_is_empty(db: &DatabaseConnection, target: &DatabaseTarget)
 
 /// Restores a PostgreSQL backup: empties the `public` schema, then feeds the decompressed
 /// dump to `psql` in one transaction (all of it or nothing).
-pub fn restore_postgres(psql: &Path, url: &str, file: &Path) -> std::result::Result<(), String> {
-    let source =
-        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let mut dump = flate2::read::GzDecoder::new(std::io::BufReader::new(source));
+pub fn restore_postgres(
+    psql: &Path,
+    url: &str,
+    file: &Path,
+    key: Option<&EncryptionKey>,
+) -> std::result::Result<(), String> {
+    let mut dump = open(file, key)?;
     let mut child = Command::new(psql)
         .args([
             "--quiet",
@@ -479,10 +574,12 @@ pub fn restore_postgres(psql: &Path, url: &str, file: &Path) -> std::result::Res
 }
 
 /// Restores a SQLite backup: the decompressed snapshot replaces the database file.
-pub fn restore_sqlite(database: &Path, file: &Path) -> std::result::Result<(), String> {
-    let source =
-        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let mut snapshot = flate2::read::GzDecoder::new(std::io::BufReader::new(source));
+pub fn restore_sqlite(
+    database: &Path,
+    file: &Path,
+    key: Option<&EncryptionKey>,
+) -> std::result::Result<(), String> {
+    let mut snapshot = open(file, key)?;
     let partial = PathBuf::from(format!("{}.restoring", database.display()));
     let written = std::fs::File::create(&partial).and_then(|mut out| {
         std::io::copy(&mut snapshot, &mut out)?;
@@ -511,11 +608,11 @@ mod tests {
         let postgres = DatabaseTarget::Postgres("postgres://db/pos".into());
         let sqlite = DatabaseTarget::Sqlite("pos.db".into());
         assert_eq!(
-            file_name(&postgres, started),
+            file_name(&postgres, started, false),
             "pos_db_backup_20261128_020007.sql.gz"
         );
         assert_eq!(
-            file_name(&sqlite, started),
+            file_name(&sqlite, started, false),
             "pos_db_backup_20261128_020007.sqlite.gz"
         );
     }
@@ -554,7 +651,7 @@ mod tests {
     fn gzip_into_records_the_files_size_and_checksum() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.gz");
-        let (size, checksum) = gzip_into(&mut &b"hello backup"[..], &target).unwrap();
+        let (size, checksum) = gzip_into(&mut &b"hello backup"[..], &target, None).unwrap();
         let bytes = std::fs::read(&target).unwrap();
         assert_eq!(size, bytes.len() as u64);
         assert_eq!(checksum, format!("{:x}", Sha256::digest(&bytes)));
@@ -563,5 +660,42 @@ mod tests {
             .read_to_string(&mut text)
             .unwrap();
         assert_eq!(text, "hello backup");
+    }
+
+    #[test]
+    fn an_encrypted_backup_opens_only_with_its_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("pos_db_backup_20261128_020000.sql.gz.age");
+        let key = EncryptionKey::generate();
+        let (size, checksum) =
+            gzip_into(&mut &b"CREATE TABLE secret;"[..], &target, Some(&key)).unwrap();
+        let bytes = std::fs::read(&target).unwrap();
+        assert_eq!(
+            (size, checksum),
+            (bytes.len() as u64, file_checksum(&target).unwrap())
+        );
+        assert!(bytes.starts_with(b"age-encryption.org/v1"), "an age file");
+        assert!(
+            !bytes.windows(6).any(|w| w == b"secret"),
+            "no plain text inside"
+        );
+
+        let again = EncryptionKey::parse(&key.to_secret_string()).unwrap();
+        let mut text = String::new();
+        open(&target, Some(&again))
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "CREATE TABLE secret;");
+
+        let missing = open(&target, None).err().unwrap();
+        assert!(missing.contains("BACKUP_ENCRYPTION_KEY"), "{missing}");
+        let wrong = open(&target, Some(&EncryptionKey::generate()))
+            .err()
+            .unwrap();
+        assert!(wrong.contains("cannot decrypt"), "{wrong}");
+        assert!(EncryptionKey::parse("hunter2").is_err());
+        // Retention counts encrypted files as ours.
+        assert!(written_at("pos_db_backup_20261128_020000.sql.gz.age").is_some());
     }
 }
