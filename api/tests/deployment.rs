@@ -71,12 +71,25 @@ fn documented_variables() -> BTreeSet<String> {
 }
 
 #[test]
-fn compose_runs_postgres_redis_and_pos_api_in_production_mode() {
+fn compose_runs_db_redis_and_app_in_production_mode() {
     let compose = compose();
     let services = &compose["services"];
-    let api = &services["pos-api"];
+    let api = &services["app"];
 
-    assert!(!services["postgres"].is_badvalue() && !services["redis"].is_badvalue());
+    assert_eq!(services["db"]["image"].as_str(), Some("postgres:15-alpine"));
+    assert!(!services["redis"].is_badvalue());
+    for (service, check) in [("db", "pg_isready"), ("redis", "ping")] {
+        let test = format!("{:?}", services[service]["healthcheck"]["test"]);
+        assert!(test.contains(check), "{service}: {test}");
+    }
+    assert!(
+        services["redis"]["command"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .any(|arg| arg.as_str().is_some_and(|a| a.contains("${REDIS_PASSWORD"))),
+        "Redis requires its password"
+    );
     let image = api["image"].as_str().unwrap();
     assert!(
         image.contains("${APP_IMAGE_NAME") && image.contains("${APP_IMAGE_TAG"),
@@ -94,7 +107,7 @@ fn compose_runs_postgres_redis_and_pos_api_in_production_mode() {
         env["DATABASE_URL"]
             .as_str()
             .unwrap()
-            .contains("@postgres:5432/")
+            .contains("@db:5432/")
     );
     assert!(
         env["REDIS_URL"]
@@ -106,14 +119,14 @@ fn compose_runs_postgres_redis_and_pos_api_in_production_mode() {
         env["JWT_SECRET_KEY"].as_str().unwrap().contains(":?"),
         "the signing key is required"
     );
-    for dependency in ["postgres", "redis"] {
+    for dependency in ["db", "redis"] {
         assert_eq!(
             api["depends_on"][dependency]["condition"].as_str(),
             Some("service_healthy")
         );
     }
     let healthcheck = format!("{:?}", api["healthcheck"]["test"]);
-    assert!(healthcheck.contains("/ready"), "{healthcheck}");
+    assert!(healthcheck.contains("/health"), "{healthcheck}");
     assert!(
         api["ports"]
             .as_vec()
@@ -129,7 +142,7 @@ fn compose_only_sets_variables_pos_api_reads() {
     let compose = compose();
     let known = variables_pos_api_reads();
 
-    for service in ["pos-api", "pos-worker"] {
+    for service in ["app", "worker", "backup"] {
         let hash = compose["services"][service]["environment"]
             .as_hash()
             .unwrap();
@@ -144,31 +157,63 @@ fn compose_only_sets_variables_pos_api_reads() {
 }
 
 #[test]
+fn backups_land_on_the_mounted_directory_and_run_on_demand() {
+    let compose = compose();
+    let services = &compose["services"];
+    for service in ["app", "backup"] {
+        let volumes = format!("{:?}", services[service]["volumes"]);
+        assert!(volumes.contains("./backups:/backups"), "{service}: {volumes}");
+        assert_eq!(
+            services[service]["environment"]["BACKUP_DIR"].as_str(),
+            Some("/backups")
+        );
+        assert_eq!(
+            services[service]["environment"]["DATABASE_URL"].as_str(),
+            services["app"]["environment"]["DATABASE_URL"].as_str()
+        );
+    }
+    let backup = &services["backup"];
+    assert_eq!(
+        backup["command"].as_vec().unwrap()[0].as_str(),
+        Some("backup"),
+        "`docker compose run --rm backup` runs `pos-api backup`"
+    );
+    assert!(
+        !backup["profiles"].is_badvalue(),
+        "a profile keeps `up` from starting it"
+    );
+    assert_eq!(
+        backup["image"].as_str(),
+        services["app"]["image"].as_str()
+    );
+}
+
+#[test]
 fn compose_runs_the_worker_beside_the_api() {
     let compose = compose();
     let services = &compose["services"];
-    let worker = &services["pos-worker"];
+    let worker = &services["worker"];
     assert_eq!(
         worker["image"].as_str(),
-        services["pos-api"]["image"].as_str(),
+        services["app"]["image"].as_str(),
         "one image holds both binaries"
     );
     assert_eq!(worker["entrypoint"].as_str(), Some("pos-worker"));
     assert_eq!(
-        worker["depends_on"]["postgres"]["condition"].as_str(),
+        worker["depends_on"]["db"]["condition"].as_str(),
         Some("service_healthy")
     );
     assert_eq!(
-        worker["depends_on"]["pos-api"]["condition"].as_str(),
+        worker["depends_on"]["app"]["condition"].as_str(),
         Some("service_healthy"),
         "pos-api migrates the database first"
     );
     assert_eq!(
         worker["environment"]["DATABASE_URL"].as_str(),
-        services["pos-api"]["environment"]["DATABASE_URL"].as_str()
+        services["app"]["environment"]["DATABASE_URL"].as_str()
     );
     assert_eq!(
-        services["pos-api"]["environment"]["WORKER_MODE"].as_str(),
+        services["app"]["environment"]["WORKER_MODE"].as_str(),
         Some("external")
     );
     // The image carries ONNX Runtime and the model where the defaults of both binaries look.
@@ -178,6 +223,7 @@ fn compose_runs_the_worker_beside_the_api() {
         "EMBEDDING_MODEL_DIR=",
         "ORT_DYLIB_PATH=",
         "--bin pos-worker",
+        "postgresql-client-15",
     ] {
         assert!(dockerfile.contains(needed), "Dockerfile lacks {needed}");
     }
