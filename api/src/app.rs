@@ -47,7 +47,20 @@ impl App {
     pub async fn start(config: Config) -> anyhow::Result<App> {
         let db_stats = Arc::new(domain::db::Stats::default());
         let db = open_database(&config, db_stats.clone()).await?;
-        let auth = Arc::new(Auth::new(auth_settings(&config)?));
+        let redis = config
+            .redis_url
+            .as_deref()
+            .map(Redis::connect)
+            .transpose()
+            .context("REDIS_URL")?;
+        let mut auth = Auth::new(auth_settings(&config)?);
+        if let Some(redis) = &redis {
+            // Replicas on the same database share their counts; other databases on the same
+            // Redis (other shops, tests) do not.
+            let namespace = domain::search::content_hash("login", &config.database.redacted());
+            auth.share_login_limits(Arc::new(redis.login_counters(&namespace[..16])));
+        }
+        let auth = Arc::new(auth);
         let first_start = bootstrap::first_start(
             &db,
             &auth,
@@ -69,12 +82,6 @@ impl App {
         if numbered > 0 {
             tracing::info!(numbered, "numbered sales a stop left without a number");
         }
-        let redis = config
-            .redis_url
-            .as_deref()
-            .map(Redis::connect)
-            .transpose()
-            .context("REDIS_URL")?;
         let events = match &redis {
             Some(redis) => Events::through_redis(redis).context("REDIS_URL")?,
             None => Events::in_process(),

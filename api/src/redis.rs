@@ -62,6 +62,15 @@ impl Redis {
         Ok((subscriber, messages))
     }
 
+    /// Login failure counters in Redis, shared by every replica on the same database
+    /// (`namespace` tells databases apart when several deployments share one Redis).
+    pub fn login_counters(&self, namespace: &str) -> RedisCounters {
+        RedisCounters {
+            client: self.client.clone(),
+            prefix: format!("pos:{namespace}:"),
+        }
+    }
+
     /// Whether Redis answers a PING within a second.
     pub async fn is_up(&self) -> bool {
         let ping = self.client.ping::<String>(None);
@@ -69,5 +78,64 @@ impl Redis {
             tokio::time::timeout(Duration::from_secs(1), ping).await,
             Ok(Ok(_))
         )
+    }
+}
+
+/// [`domain::auth::SharedCounters`] over Redis: `SET key 0 NX PX window`, then `INCR` (so a key
+/// always has its expiry, even if the process stops between the two). Each command waits at
+/// most [`COMMAND_TIMEOUT`]: a Redis that is down or restarting makes the limiter count in
+/// process instead of holding up logins.
+pub struct RedisCounters {
+    client: fred::clients::Client,
+    prefix: String,
+}
+
+const COMMAND_TIMEOUT: Duration = Duration::from_millis(300);
+
+async fn bounded<T>(
+    command: impl std::future::Future<Output = Result<T, fred::error::Error>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
+        Ok(result) => result.map_err(|e| e.to_string()),
+        Err(_) => Err("Redis did not answer in time".to_owned()),
+    }
+}
+
+#[async_trait::async_trait]
+impl domain::auth::SharedCounters for RedisCounters {
+    async fn add(&self, key: &str, window: Duration) -> Result<(), String> {
+        use fred::prelude::KeysInterface;
+        use fred::types::{Expiration, SetOptions};
+        let key = format!("{}{key}", self.prefix);
+        let millis = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        bounded(self.client.set::<(), _, _>(
+            key.as_str(),
+            0,
+            Some(Expiration::PX(millis)),
+            Some(SetOptions::NX),
+            false,
+        ))
+        .await?;
+        bounded(self.client.incr::<i64, _>(key.as_str())).await?;
+        Ok(())
+    }
+
+    async fn read(&self, key: &str) -> Result<Option<(u32, Duration)>, String> {
+        use fred::prelude::KeysInterface;
+        let key = format!("{}{key}", self.prefix);
+        let count: Option<u32> = bounded(self.client.get(key.as_str())).await?;
+        let Some(count) = count else {
+            return Ok(None);
+        };
+        let left: i64 = bounded(self.client.pttl(key.as_str())).await?;
+        Ok(Some((
+            count,
+            Duration::from_millis(u64::try_from(left).unwrap_or(0)),
+        )))
+    }
+
+    async fn clear(&self, key: &str) -> Result<(), String> {
+        use fred::prelude::KeysInterface;
+        bounded(self.client.del::<(), _>(format!("{}{key}", self.prefix))).await
     }
 }

@@ -272,3 +272,46 @@ both_backends! {
         assert_eq!(app.count_rows("audit_log").await, audit_before);
     }
 }
+
+both_backends! {
+    async fn replicas_on_one_redis_share_login_failure_counts(backend) {
+        let Some(redis) = common::redis_url() else { return };
+        let secret = "a-shared-secret-of-at-least-32-characters";
+        let shared = [
+            ("REDIS_URL", redis.as_str()),
+            ("JWT_SECRET_KEY", secret),
+            ("LOGIN_MAX_FAILURES_PER_USER", "4"),
+        ];
+        let a = backend.spawn_with(&shared).await;
+        let mut on_b = shared.to_vec();
+        on_b.push(("DATABASE_URL", a.database.url.as_str()));
+        let b = backend.spawn_with(&on_b).await;
+        a.user_with_role("ana", "CASHIER").await;
+
+        // Two failures on each replica: four in all, the limit.
+        for replica in [&a, &b, &a, &b] {
+            assert_eq!(error_code(&replica.try_login("ana", "wrong-password").await), "UNAUTHENTICATED");
+        }
+        for replica in [&a, &b] {
+            let limited = replica.try_login("ana", "password-123").await;
+            assert_eq!(error_code(&limited), "RATE_LIMITED", "{limited}");
+        }
+        // Other usernames, and other databases on the same Redis, are not affected.
+        assert!(a.try_login("admin", ADMIN_PASSWORD).await["data"]["login"].is_object());
+        let other = backend.spawn_with(&[("REDIS_URL", redis.as_str())]).await;
+        other.user_with_role("ana", "CASHIER").await;
+        assert!(other.try_login("ana", "password-123").await["data"]["login"].is_object());
+    }
+
+    async fn without_redis_login_limits_are_counted_in_process(backend) {
+        // Nothing listens on port 1: every Redis command times out or fails.
+        let app = backend
+            .spawn_with(&[("REDIS_URL", "redis://127.0.0.1:1/0"), ("LOGIN_MAX_FAILURES_PER_USER", "3")])
+            .await;
+        assert!(app.try_login("admin", ADMIN_PASSWORD).await["data"]["login"].is_object());
+        for _ in 0..3 {
+            assert_eq!(error_code(&app.try_login("admin", "wrong-password").await), "UNAUTHENTICATED");
+        }
+        assert_eq!(error_code(&app.try_login("admin", ADMIN_PASSWORD).await), "RATE_LIMITED");
+    }
+}

@@ -103,12 +103,7 @@ fn compose_runs_db_redis_and_app_in_production_mode() {
             .unwrap()
             .starts_with("postgres://")
     );
-    assert!(
-        env["DATABASE_URL"]
-            .as_str()
-            .unwrap()
-            .contains("@db:5432/")
-    );
+    assert!(env["DATABASE_URL"].as_str().unwrap().contains("@db:5432/"));
     assert!(
         env["REDIS_URL"]
             .as_str()
@@ -162,7 +157,10 @@ fn backups_land_on_the_mounted_directory_and_run_on_demand() {
     let services = &compose["services"];
     for service in ["app", "backup"] {
         let volumes = format!("{:?}", services[service]["volumes"]);
-        assert!(volumes.contains("./backups:/backups"), "{service}: {volumes}");
+        assert!(
+            volumes.contains("./backups:/backups"),
+            "{service}: {volumes}"
+        );
         assert_eq!(
             services[service]["environment"]["BACKUP_DIR"].as_str(),
             Some("/backups")
@@ -182,10 +180,7 @@ fn backups_land_on_the_mounted_directory_and_run_on_demand() {
         !backup["profiles"].is_badvalue(),
         "a profile keeps `up` from starting it"
     );
-    assert_eq!(
-        backup["image"].as_str(),
-        services["app"]["image"].as_str()
-    );
+    assert_eq!(backup["image"].as_str(), services["app"]["image"].as_str());
 }
 
 #[test]

@@ -24,7 +24,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 pub use self::password::{Password, Passwords};
-pub use self::rate_limit::{LoginLimiter, LoginLimits};
+pub use self::rate_limit::{LoginLimiter, LoginLimits, SharedCounters};
 pub use self::tokens::{
     AccessClaims, AccessToken, AccessTokens, hash_refresh_token, new_refresh_token,
 };
@@ -107,6 +107,11 @@ impl Auth {
         }
     }
 
+    /// Shares login failure counts with every replica (Redis).
+    pub fn share_login_limits(&mut self, counters: std::sync::Arc<dyn SharedCounters>) {
+        self.limiter.share(counters);
+    }
+
     pub fn passwords(&self) -> &Passwords {
         &self.passwords
     }
@@ -130,7 +135,7 @@ impl Auth {
         if password.is_empty() {
             return Err(Error::bad_input("password", "password is required"));
         }
-        self.limiter.check(&username, address)?;
+        self.limiter.check(&username, address).await?;
 
         let found = user::Entity::find()
             .filter(user::Column::Username.eq(&username))
@@ -143,14 +148,14 @@ impl Auth {
         let user = match found {
             Some(user) if matches => user,
             _ => {
-                self.limiter.record_failure(&username, address);
+                self.limiter.record_failure(&username, address).await;
                 return Err(Error::unauthenticated(WRONG_CREDENTIALS));
             }
         };
         if !user.active {
             return Err(Error::unauthenticated("this account is deactivated"));
         }
-        self.limiter.record_success(&username);
+        self.limiter.record_success(&username).await;
 
         let txn = db.begin().await?;
         let session = self
@@ -264,7 +269,7 @@ impl Auth {
         new: Password,
         address: IpAddr,
     ) -> Result<()> {
-        self.limiter.check(&caller.username, address)?;
+        self.limiter.check(&caller.username, address).await?;
         let user = user::Entity::find_by_id(caller.user_id)
             .one(db)
             .await?
@@ -274,7 +279,7 @@ impl Auth {
             .verify(current, Some(&user.password_hash))
             .await?
         {
-            self.limiter.record_failure(&caller.username, address);
+            self.limiter.record_failure(&caller.username, address).await;
             return Err(Error::bad_input(
                 "currentPassword",
                 "current password is wrong",

@@ -4,8 +4,9 @@
 //! `max` failures in its window, further attempts are refused until the window closes. A
 //! successful login clears the username's count (not the address's, which may be shared by an
 //! attacker trying many names). The counters live in this process, in moka caches whose
-//! time-to-live is the window, so they clean themselves up and stay bounded; with several
-//! replicas each keeps its own (the Redis-backed limiter shares them).
+//! time-to-live is the window, so they clean themselves up and stay bounded. With
+//! [`SharedCounters`] (Redis, when configured) the counts are shared by every replica; the
+//! local ones are kept too and answer whenever the shared store does not.
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -34,6 +35,18 @@ impl Default for LoginLimits {
     }
 }
 
+/// Failure counters in fixed windows, shared by every replica (implemented over Redis by the
+/// API). Errors (the store unreachable) make the limiter use its local counts.
+#[async_trait::async_trait]
+pub trait SharedCounters: Send + Sync {
+    /// Adds one failure to `key`, opening a window of `window` when none is open.
+    async fn add(&self, key: &str, window: Duration) -> std::result::Result<(), String>;
+    /// `key`'s failures and the time left in its window, when one is open.
+    async fn read(&self, key: &str) -> std::result::Result<Option<(u32, Duration)>, String>;
+    /// Forgets `key`.
+    async fn clear(&self, key: &str) -> std::result::Result<(), String>;
+}
+
 struct Window {
     opened: Instant,
     failures: AtomicU32,
@@ -43,6 +56,15 @@ pub struct LoginLimiter {
     limits: LoginLimits,
     by_username: Cache<String, Arc<Window>>,
     by_address: Cache<IpAddr, Arc<Window>>,
+    shared: Option<Arc<dyn SharedCounters>>,
+}
+
+fn user_key(username: &str) -> String {
+    format!("login:user:{username}")
+}
+
+fn address_key(address: IpAddr) -> String {
+    format!("login:addr:{address}")
 }
 
 impl LoginLimiter {
@@ -51,11 +73,49 @@ impl LoginLimiter {
             limits,
             by_username: windows(limits.window),
             by_address: windows(limits.window),
+            shared: None,
         }
     }
 
-    /// RATE_LIMITED when either key has used up its failures.
-    pub fn check(&self, username: &str, address: IpAddr) -> Result<()> {
+    /// Shares the counts with every replica through `counters`.
+    pub fn share(&mut self, counters: Arc<dyn SharedCounters>) {
+        self.shared = Some(counters);
+    }
+
+    /// RATE_LIMITED when either key has used up its failures (counted by every replica when
+    /// shared; by this one when the shared store does not answer).
+    pub async fn check(&self, username: &str, address: IpAddr) -> Result<()> {
+        if let Some(shared) = &self.shared {
+            let read = async {
+                let user = shared.read(&user_key(username)).await?;
+                let addr = shared.read(&address_key(address)).await?;
+                Ok::<_, String>((user, addr))
+            };
+            match read.await {
+                Ok((user, addr)) => {
+                    let over = |count: Option<(u32, Duration)>, max: u32| {
+                        count
+                            .filter(|(n, left)| *n >= max && !left.is_zero())
+                            .map(|(_, left)| left)
+                    };
+                    let wait = over(user, self.limits.per_username)
+                        .max(over(addr, self.limits.per_address));
+                    return match wait {
+                        Some(wait) => Err(Error::RateLimited {
+                            retry_after_secs: wait.as_secs().max(1),
+                        }),
+                        None => Ok(()),
+                    };
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "shared login limits unavailable; counting in this process");
+                }
+            }
+        }
+        self.check_local(username, address)
+    }
+
+    fn check_local(&self, username: &str, address: IpAddr) -> Result<()> {
         let user_wait = blocked_for(
             self.by_username.get(username),
             self.limits.per_username,
@@ -74,7 +134,19 @@ impl LoginLimiter {
         }
     }
 
-    pub fn record_failure(&self, username: &str, address: IpAddr) {
+    pub async fn record_failure(&self, username: &str, address: IpAddr) {
+        self.record_failure_local(username, address);
+        if let Some(shared) = &self.shared {
+            for key in [user_key(username), address_key(address)] {
+                if let Err(error) = shared.add(&key, self.limits.window).await {
+                    tracing::warn!(%error, "shared login limits unavailable; counted in this process");
+                    break;
+                }
+            }
+        }
+    }
+
+    fn record_failure_local(&self, username: &str, address: IpAddr) {
         let open = || {
             Arc::new(Window {
                 opened: Instant::now(),
@@ -91,8 +163,13 @@ impl LoginLimiter {
             .fetch_add(1, Ordering::Relaxed);
     }
 
-    pub fn record_success(&self, username: &str) {
+    pub async fn record_success(&self, username: &str) {
         self.by_username.invalidate(username);
+        if let Some(shared) = &self.shared
+            && let Err(error) = shared.clear(&user_key(username)).await
+        {
+            tracing::warn!(%error, "shared login limits unavailable");
+        }
     }
 }
 
@@ -129,33 +206,36 @@ mod tests {
         })
     }
 
-    #[test]
-    fn a_username_is_blocked_after_its_failures_and_freed_by_success() {
+    #[tokio::test]
+    async fn a_username_is_blocked_after_its_failures_and_freed_by_success() {
         let limiter = limiter(3, 100);
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..3 {
-            limiter.check("ana", ip).unwrap();
-            limiter.record_failure("ana", ip);
+            limiter.check("ana", ip).await.unwrap();
+            limiter.record_failure("ana", ip).await;
         }
 
-        let err = limiter.check("ana", ip).unwrap_err();
+        let err = limiter.check("ana", ip).await.unwrap_err();
         assert!(
             matches!(err, Error::RateLimited { retry_after_secs } if (1..=60).contains(&retry_after_secs))
         );
-        limiter.check("luis", ip).unwrap();
+        limiter.check("luis", ip).await.unwrap();
 
-        limiter.record_success("ana");
-        limiter.check("ana", ip).unwrap();
+        limiter.record_success("ana").await;
+        limiter.check("ana", ip).await.unwrap();
     }
 
-    #[test]
-    fn an_address_is_blocked_across_usernames() {
+    #[tokio::test]
+    async fn an_address_is_blocked_across_usernames() {
         let limiter = limiter(100, 2);
         let ip: IpAddr = "10.0.0.2".parse().unwrap();
-        limiter.record_failure("a", ip);
-        limiter.record_failure("b", ip);
+        limiter.record_failure("a", ip).await;
+        limiter.record_failure("b", ip).await;
 
-        assert!(limiter.check("c", ip).is_err());
-        limiter.check("c", "10.0.0.3".parse().unwrap()).unwrap();
+        assert!(limiter.check("c", ip).await.is_err());
+        limiter
+            .check("c", "10.0.0.3".parse().unwrap())
+            .await
+            .unwrap();
     }
 }
