@@ -57,6 +57,8 @@ pub struct LoginLimiter {
     by_username: Cache<String, Arc<Window>>,
     by_address: Cache<IpAddr, Arc<Window>>,
     shared: Option<Arc<dyn SharedCounters>>,
+    /// Whether the shared store failed last time: logged once per outage, not per login.
+    shared_down: std::sync::atomic::AtomicBool,
 }
 
 fn user_key(username: &str) -> String {
@@ -74,6 +76,23 @@ impl LoginLimiter {
             by_username: windows(limits.window),
             by_address: windows(limits.window),
             shared: None,
+            shared_down: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Records whether the shared store answered, logging only the changes.
+    fn shared_answered(&self, outcome: std::result::Result<(), &str>) {
+        match outcome {
+            Ok(()) => {
+                if self.shared_down.swap(false, Ordering::Relaxed) {
+                    tracing::info!("shared login limits are back");
+                }
+            }
+            Err(error) => {
+                if !self.shared_down.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(%error, "shared login limits unavailable; counting in this process until they are back");
+                }
+            }
         }
     }
 
@@ -93,6 +112,7 @@ impl LoginLimiter {
             };
             match read.await {
                 Ok((user, addr)) => {
+                    self.shared_answered(Ok(()));
                     let over = |count: Option<(u32, Duration)>, max: u32| {
                         count
                             .filter(|(n, left)| *n >= max && !left.is_zero())
@@ -107,9 +127,7 @@ impl LoginLimiter {
                         None => Ok(()),
                     };
                 }
-                Err(error) => {
-                    tracing::warn!(%error, "shared login limits unavailable; counting in this process");
-                }
+                Err(error) => self.shared_answered(Err(&error)),
             }
         }
         self.check_local(username, address)
@@ -139,7 +157,7 @@ impl LoginLimiter {
         if let Some(shared) = &self.shared {
             for key in [user_key(username), address_key(address)] {
                 if let Err(error) = shared.add(&key, self.limits.window).await {
-                    tracing::warn!(%error, "shared login limits unavailable; counted in this process");
+                    self.shared_answered(Err(&error));
                     break;
                 }
             }
@@ -168,7 +186,7 @@ impl LoginLimiter {
         if let Some(shared) = &self.shared
             && let Err(error) = shared.clear(&user_key(username)).await
         {
-            tracing::warn!(%error, "shared login limits unavailable");
+            self.shared_answered(Err(&error));
         }
     }
 }
