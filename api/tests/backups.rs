@@ -9,30 +9,11 @@ use std::io::Read;
 use std::time::Duration;
 
 use common::{Backend, TestApp, error_code};
-use serde_json::{Value, json};
+use serde_json::json;
 use sha2::{Digest, Sha256};
 
 const RUN: &str = "mutation { runBackup { id trigger status startedAt } }";
 const BACKUPS: &str = "{ backups(first: 10) { totalCount edges { node { id trigger status startedAt finishedAt fileName sizeBytes checksum error } } } }";
-
-/// The backup's row once it is no longer RUNNING.
-async fn finished(app: &TestApp, token: &str, id: &Value) -> Value {
-    for _ in 0..100 {
-        let data = app.ok(token, BACKUPS, json!({})).await;
-        let run = data["backups"]["edges"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["node"].clone())
-            .find(|n| &n["id"] == id)
-            .expect("the run is listed");
-        if run["status"] != "RUNNING" {
-            return run;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the backup did not finish");
-}
 
 both_backends! {
     async fn run_backup_writes_a_complete_checksummed_file(backend) {
@@ -43,7 +24,7 @@ both_backends! {
         app.receive(&admin, &location, &product, "7").await;
 
         let started = app.ok(&admin, RUN, json!({})).await;
-        let run = finished(&app, &admin, &started["runBackup"]["id"]).await;
+        let run = app.finished_backup(&admin, &started["runBackup"]["id"]).await;
 
         assert_eq!(started["runBackup"]["trigger"], "MANUAL");
         assert_eq!(run["status"], "SUCCEEDED", "{run}");
@@ -90,7 +71,9 @@ async fn a_backup_that_cannot_run_is_recorded_failed_with_its_reason() {
     let admin = app.admin().await.access;
 
     let started = app.ok(&admin, RUN, json!({})).await;
-    let run = finished(&app, &admin, &started["runBackup"]["id"]).await;
+    let run = app
+        .finished_backup(&admin, &started["runBackup"]["id"])
+        .await;
 
     assert_eq!(run["status"], "FAILED");
     assert!(

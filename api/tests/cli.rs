@@ -441,14 +441,14 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(
     } }),
     )
     .await;
-    let run = domain::backups::run(
-        &app.app.db,
-        &app.app.config.backup_settings(),
-        entity::backup_run::BackupTrigger::Manual,
-    )
-    .await
-    .unwrap();
-    let file = app.app.config.backup_dir.join(run.file_name.unwrap());
+    // Through the API, as an admin starts one from GraphiQL.
+    let run = app.run_backup(&admin).await;
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    let file = app
+        .app
+        .config
+        .backup_dir
+        .join(run["fileName"].as_str().unwrap());
     let dir = tempfile::tempdir().unwrap();
     let (url, dropped) = match &backend {
         Backend::Sqlite => (

@@ -284,6 +284,36 @@ impl TestApp {
     }
 
     /// How many rows a table holds, straight from the database.
+    /// Starts a backup with `runBackup` and returns its `backups` row once it is no longer
+    /// RUNNING.
+    pub async fn run_backup(&self, token: &str) -> Value {
+        let started = self
+            .ok(token, "mutation { runBackup { id } }", json!({}))
+            .await;
+        self.finished_backup(token, &started["runBackup"]["id"])
+            .await
+    }
+
+    /// The backup's row once it is no longer RUNNING.
+    pub async fn finished_backup(&self, token: &str, id: &Value) -> Value {
+        const BACKUPS: &str = "{ backups(first: 10) { totalCount edges { node { id trigger status startedAt finishedAt fileName sizeBytes checksum error } } } }";
+        for _ in 0..100 {
+            let data = self.ok(token, BACKUPS, json!({})).await;
+            let run = data["backups"]["edges"]
+                .as_array()
+                .expect("a list of backups")
+                .iter()
+                .map(|e| e["node"].clone())
+                .find(|n| &n["id"] == id)
+                .expect("the run is listed");
+            if run["status"] != "RUNNING" {
+                return run;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the backup did not finish");
+    }
+
     pub async fn count_rows(&self, table: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};
         let backend = self.app.db.get_database_backend();
