@@ -53,13 +53,14 @@ impl App {
             .map(Redis::connect)
             .transpose()
             .context("REDIS_URL")?;
+        // Replicas on the same database share what they keep in Redis; other databases on the
+        // same Redis (other shops, tests) do not.
+        let namespace = domain::text::digest(&config.database.redacted());
         let mut auth = Auth::new(auth_settings(&config)?);
         if let Some(redis) = &redis {
-            // Replicas on the same database share their counts; other databases on the same
-            // Redis (other shops, tests) do not.
-            let namespace = domain::search::content_hash("login", &config.database.redacted());
-            auth.share_login_limits(Arc::new(redis.login_counters(&namespace[..16])));
+            auth.share_login_limits(Arc::new(redis.login_counters(&namespace)));
         }
+        let codes = redis.as_ref().map(|r| Arc::new(r.code_cache(&namespace)));
         let auth = Arc::new(auth);
         let first_start = bootstrap::first_start(
             &db,
@@ -101,6 +102,7 @@ impl App {
                 events,
                 backups: Arc::new(config.backup_settings()),
                 search: search.clone(),
+                codes,
             },
             QueryLimits {
                 max_depth: config.graphql_max_depth,

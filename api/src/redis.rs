@@ -71,6 +71,15 @@ impl Redis {
         }
     }
 
+    /// The cache of which product a scanned code names (`productByCode`), shared by every
+    /// replica on the same database.
+    pub fn code_cache(&self, namespace: &str) -> CodeCache {
+        CodeCache {
+            client: self.client.clone(),
+            prefix: format!("pos:{namespace}:code:"),
+        }
+    }
+
     /// Whether Redis answers a PING within a second.
     pub async fn is_up(&self) -> bool {
         let ping = self.client.ping::<String>(None);
@@ -137,5 +146,53 @@ impl domain::auth::SharedCounters for RedisCounters {
     async fn clear(&self, key: &str) -> Result<(), String> {
         use fred::prelude::KeysInterface;
         bounded(self.client.del::<(), _>(format!("{}{key}", self.prefix))).await
+    }
+}
+
+/// Barcode or SKU → product id, for `productByCode`, the read a till makes on every scan.
+///
+/// Entries live [`CODE_TTL`] and are deleted when a product's codes change; a reader also
+/// checks that the product it finds still has the code, so an entry that outlived its
+/// product's codes (a change on a replica whose delete did not reach Redis) is never served.
+/// Misses are not cached. Redis away: every lookup goes to the database.
+pub struct CodeCache {
+    client: fred::clients::Client,
+    prefix: String,
+}
+
+const CODE_TTL: Duration = Duration::from_secs(600);
+
+impl CodeCache {
+    pub async fn get(&self, code: &str) -> Option<uuid::Uuid> {
+        use fred::prelude::KeysInterface;
+        let key = format!("{}{code}", self.prefix);
+        let id: Option<String> = bounded(self.client.get(key.as_str())).await.ok()?;
+        id.and_then(|id| uuid::Uuid::parse_str(&id).ok())
+    }
+
+    pub async fn put(&self, code: &str, id: uuid::Uuid) {
+        use fred::prelude::KeysInterface;
+        use fred::types::Expiration;
+        let key = format!("{}{code}", self.prefix);
+        let ttl = i64::try_from(CODE_TTL.as_secs()).unwrap_or(600);
+        let _ = bounded(self.client.set::<(), _, _>(
+            key.as_str(),
+            id.to_string(),
+            Some(Expiration::EX(ttl)),
+            None,
+            false,
+        ))
+        .await;
+    }
+
+    pub async fn forget(&self, codes: &[&str]) {
+        use fred::prelude::KeysInterface;
+        let keys: Vec<String> = codes
+            .iter()
+            .map(|code| format!("{}{code}", self.prefix))
+            .collect();
+        if !keys.is_empty() {
+            let _ = bounded(self.client.del::<(), _>(keys)).await;
+        }
     }
 }

@@ -276,16 +276,9 @@ both_backends! {
 both_backends! {
     async fn replicas_on_one_redis_share_login_failure_counts(backend) {
         let Some(redis) = common::redis_url() else { return };
-        let secret = "a-shared-secret-of-at-least-32-characters";
-        let shared = [
-            ("REDIS_URL", redis.as_str()),
-            ("JWT_SECRET_KEY", secret),
-            ("LOGIN_MAX_FAILURES_PER_USER", "4"),
-        ];
-        let a = backend.spawn_with(&shared).await;
-        let mut on_b = shared.to_vec();
-        on_b.push(("DATABASE_URL", a.database.url.as_str()));
-        let b = backend.spawn_with(&on_b).await;
+        let (a, b) = backend
+            .spawn_replicas(&redis, &[("LOGIN_MAX_FAILURES_PER_USER", "4")])
+            .await;
         a.user_with_role("ana", "CASHIER").await;
 
         // Two failures on each replica: four in all, the limit.

@@ -172,12 +172,7 @@ async fn a_subscriber_on_one_instance_sees_sales_made_on_another() {
         return;
     };
     let backend = Backend::postgres().unwrap();
-    let secret = "a-shared-secret-of-at-least-32-characters";
-    let shared = [("REDIS_URL", redis.as_str()), ("JWT_SECRET_KEY", secret)];
-    let a = backend.spawn_with(&shared).await;
-    let mut on_b = shared.to_vec();
-    on_b.push(("DATABASE_URL", a.database.url.as_str()));
-    let b = backend.spawn_with(&on_b).await;
+    let (a, b) = backend.spawn_replicas(&redis, &[]).await;
     let admin = a.admin().await.access;
     let location = a.main_location(&admin).await;
     let product = a.product(&admin, "COMPARTIDO", json!({})).await;

@@ -60,6 +60,14 @@ pub fn optional(
     }
 }
 
+/// A short stable fingerprint of `text` (the first 16 hex digits of its SHA-256), e.g. to
+/// keep apart what several databases store in one shared Redis.
+pub fn digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let full = format!("{:x}", Sha256::digest(text.as_bytes()));
+    full[..16].to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

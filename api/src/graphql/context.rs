@@ -100,6 +100,8 @@ pub struct Services {
     pub backups: Arc<domain::backups::Settings>,
     /// `searchProducts`' index and model.
     pub search: Arc<crate::search::Search>,
+    /// `productByCode`'s cache in Redis, when configured.
+    pub codes: Option<Arc<crate::redis::CodeCache>>,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

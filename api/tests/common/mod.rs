@@ -63,6 +63,23 @@ impl Backend {
         self.spawn_with(&[]).await
     }
 
+    /// Two replicas on one database and one Redis (sharing their token-signing key), with
+    /// `extra` variables on both.
+    pub async fn spawn_replicas(&self, redis: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {
+        let mut shared = vec![
+            ("REDIS_URL", redis),
+            (
+                "JWT_SECRET_KEY",
+                "a-shared-secret-of-at-least-32-characters",
+            ),
+        ];
+        shared.extend_from_slice(extra);
+        let a = self.spawn_with(&shared).await;
+        shared.push(("DATABASE_URL", a.database.url.as_str()));
+        let b = self.spawn_with(&shared).await;
+        (a, b)
+    }
+
     /// Starts a server with extra environment variables on top of the test defaults.
     pub async fn spawn_with(&self, vars: &[(&str, &str)]) -> TestApp {
         // Logs go through libtest's capture: shown only for failing tests.

@@ -238,7 +238,14 @@ impl CatalogMutation {
         let txn = begin(ctx).await?;
         let created = domain::catalog::products::create(&txn, actor, currency, new).await;
         let created = commit(txn, created).await?;
-        services(ctx)?.search.changed();
+        let services = services(ctx)?;
+        services.search.changed();
+        if let Some(codes) = &services.codes {
+            // Its barcode wins over another product's SKU that may be cached.
+            let mut new = vec![created.sku.as_str()];
+            new.extend(created.barcode.as_deref());
+            codes.forget(&new).await;
+        }
         Ok(Product::new(created, currency))
     }
 
@@ -267,9 +274,19 @@ impl CatalogMutation {
         };
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
+        let before = domain::catalog::products::get(&txn, id).await;
         let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
         let updated = commit(txn, updated).await?;
-        services(ctx)?.search.changed();
+        let services = services(ctx)?;
+        services.search.changed();
+        if let (Some(codes), Ok(before)) = (&services.codes, before) {
+            // The codes it had may name nothing now, and a new barcode may now win over
+            // another product's SKU: forget them all.
+            let mut changed = vec![before.sku.as_str(), updated.sku.as_str()];
+            changed.extend(before.barcode.as_deref());
+            changed.extend(updated.barcode.as_deref());
+            codes.forget(&changed).await;
+        }
         Ok(Product::new(updated, currency))
     }
 

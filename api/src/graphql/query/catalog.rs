@@ -104,8 +104,21 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Option<Product>> {
         principal(ctx).await?;
         let services = services(ctx)?;
+        if let Some(codes) = &services.codes
+            && let Some(id) = codes.get(&code).await
+            && let Ok(row) = domain::catalog::products::get(&services.db, id).await
+            // Still its code? (An entry that outlived a change is never served.)
+            && (row.barcode.as_deref() == Some(code.as_str()) || row.sku == code)
+        {
+            return Ok(Some(single(ctx, row, services.currency).await?));
+        }
         match domain::catalog::products::by_code(&services.db, &code).await? {
-            Some(row) => Ok(Some(single(ctx, row, services.currency).await?)),
+            Some(row) => {
+                if let Some(codes) = &services.codes {
+                    codes.put(&code, row.id).await;
+                }
+                Ok(Some(single(ctx, row, services.currency).await?))
+            }
             None => Ok(None),
         }
     }
