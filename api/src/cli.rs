@@ -95,6 +95,10 @@ pub async fn run(command: Command, mut config: Config) -> anyhow::Result<()> {
         // Only serving and reindexing use the model; the others need not wait to load it.
         config.embeddings = None;
     }
+    if !matches!(command, Command::Serve) {
+        // Only a server runs the nightly backup; `seed-demo` and the like must not schedule it.
+        config.backup_cron = None;
+    }
     match command {
         Command::Serve => serve(config).await,
         Command::Migrate => {
