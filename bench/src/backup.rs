@@ -40,10 +40,7 @@ pub fn run(database_url: &str, runs: usize) -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join("pos-odata-bench-backups");
     std::fs::create_dir_all(&dir)?;
     let server = Server::start(database_url)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     runtime.block_on(crate::report::seed(&server.app.db))?;
     let mut settings = server.app.config.backup_settings();
     settings.dir = dir.clone();

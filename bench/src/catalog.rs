@@ -57,10 +57,7 @@ pub fn run(
     only: Option<&str>,
 ) -> anyhow::Result<()> {
     let server = Server::start(database_url)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     runtime.block_on(async {
         seed(&server.app.db, products).await?;
         let url = server.url();

@@ -60,10 +60,7 @@ pub fn run(
     settings: Settings,
 ) -> anyhow::Result<()> {
     let server = Server::start(database_url)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     let cashiers = clients.iter().copied().max().unwrap_or(1);
     let (url, products, sessions, tokens) = runtime.block_on(async {
         let products = seed(&server.app.db).await?;

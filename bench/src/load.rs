@@ -42,6 +42,14 @@ impl Outcome {
     }
 }
 
+/// The load generator's runtime: two worker threads, as many as the machine has cores.
+pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 const ERRORS_KEY: &[u8] = b"\"errors\":";
 
 /// Builds the body of a client's next request (`n` counts that client's requests).

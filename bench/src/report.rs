@@ -42,10 +42,7 @@ fn month_start() -> DateTime<Utc> {
 
 pub fn run(database_url: &str, settings: Settings) -> anyhow::Result<()> {
     let server = Server::start(database_url)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     runtime.block_on(async {
         let url = server.url();
         let admin = load::login(&url, "admin", ADMIN_PASSWORD).await?;

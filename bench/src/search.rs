@@ -62,10 +62,7 @@ pub fn run(
     settings: Settings,
 ) -> anyhow::Result<()> {
     let rss_before = rss_kib();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     // Seed through a server of our own first (it migrates and loads the model), then serve
     // from a fresh one, whose index loads the whole catalog at start.
     {
@@ -220,10 +217,7 @@ async fn store_vectors(
 /// nothing else, `runs` times each; prints each run and the medians.
 pub fn reindex(database_url: &str, products: usize, runs: usize) -> anyhow::Result<()> {
     let server = Server::start(database_url)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = crate::load::runtime()?;
     runtime.block_on(async {
         let db = &server.app.db;
         crate::catalog::seed(db, products).await?;

@@ -106,8 +106,11 @@ pub fn open(
     Ok(Box::new(flate2::read::GzDecoder::new(compressed)))
 }
 
-/// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
-pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<backup_run::Model> {
+/// A new run's row, RUNNING from now.
+fn running(
+    trigger: BackupTrigger,
+    scheduled_for: Option<DateTime<Utc>>,
+) -> backup_run::ActiveModel {
     backup_run::ActiveModel {
         id: Set(Uuid::now_v7()),
         trigger: Set(trigger),
@@ -118,11 +121,16 @@ pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<ba
         size_bytes: Set(None),
         checksum: Set(None),
         error: Set(None),
-        scheduled_for: Set(None),
+        scheduled_for: Set(scheduled_for),
     }
-    .insert(db)
-    .await
-    .map_err(|e| unique_violation(e, "status", "a backup is already running"))
+}
+
+/// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
+pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<backup_run::Model> {
+    running(trigger, None)
+        .insert(db)
+        .await
+        .map_err(|e| unique_violation(e, "status", "a backup is already running"))
 }
 
 /// Records the scheduled backup of `slot` as RUNNING, unless another replica already took
@@ -131,20 +139,9 @@ pub async fn start_scheduled(
     db: &DatabaseConnection,
     slot: DateTime<Utc>,
 ) -> Result<Option<backup_run::Model>> {
-    let inserted = backup_run::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        trigger: Set(BackupTrigger::Scheduled),
-        status: Set(BackupStatus::Running),
-        started_at: Set(Utc::now()),
-        finished_at: Set(None),
-        file_name: Set(None),
-        size_bytes: Set(None),
-        checksum: Set(None),
-        error: Set(None),
-        scheduled_for: Set(Some(slot)),
-    }
-    .insert(db)
-    .await;
+    let inserted = running(BackupTrigger::Scheduled, Some(slot))
+        .insert(db)
+        .await;
     match inserted {
         Ok(run) => Ok(Some(run)),
         Err(e) => match e.sql_err() {

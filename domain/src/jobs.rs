@@ -172,8 +172,17 @@ pub async fn claim(
 /// A job done: it leaves the table. Only its current holder may complete it (a worker whose
 /// lease ran out and was taken over changes nothing).
 pub async fn complete(db: &impl ConnectionTrait, job: &job::Model, worker: &str) -> Result<()> {
+    complete_all(db, std::slice::from_ref(job), worker).await
+}
+
+/// [`complete`] for a batch, in one statement.
+pub async fn complete_all(
+    db: &impl ConnectionTrait,
+    jobs: &[job::Model],
+    worker: &str,
+) -> Result<()> {
     job::Entity::delete_many()
-        .filter(job::Column::Id.eq(job.id))
+        .filter(job::Column::Id.is_in(jobs.iter().map(|job| job.id)))
         .filter(job::Column::LockedBy.eq(worker))
         .filter(job::Column::Status.eq(JobStatus::Running))
         .exec(db)
@@ -237,14 +246,5 @@ pub async fn failed(db: &impl ConnectionTrait) -> Result<Vec<job::Model>> {
         .filter(job::Column::Status.eq(JobStatus::Failed))
         .order_by_desc(job::Column::UpdatedAt)
         .all(db)
-        .await?)
-}
-
-/// Jobs waiting or running: the queue depth.
-pub async fn depth(db: &impl ConnectionTrait) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(job::Entity::find()
-        .filter(job::Column::Status.ne(JobStatus::Failed))
-        .count(db)
         .await?)
 }

@@ -113,9 +113,7 @@ impl Runner {
         match embeddings::embed_products(&self.db, embedder, &ids, false).await {
             Ok(done) => {
                 tracing::debug!(?done, "embedded products");
-                for job in batch {
-                    jobs::complete(&self.db, job, &self.id).await?;
-                }
+                jobs::complete_all(&self.db, batch, &self.id).await?;
             }
             Err(err) => {
                 tracing::warn!(error = %format!("{err:#}"), jobs = batch.len(), "embedding jobs failed; they will be retried");

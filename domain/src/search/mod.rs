@@ -253,7 +253,7 @@ impl SearchIndex {
             changed.retain(|p| since.product_versions.get(&p.id) != Some(&p.updated_at));
         }
         if !changed.is_empty() {
-            let categories = category_names(conn).await?;
+            let categories = category_labels(conn).await?;
             {
                 let mut active = self.active.write().map_err(poisoned)?;
                 for p in &changed {
@@ -404,8 +404,9 @@ fn poisoned<T>(_: std::sync::PoisonError<T>) -> Error {
     Error::internal("search index lock poisoned")
 }
 
-/// Category id → "Name (Parent)".
-async fn category_names(conn: &impl ConnectionTrait) -> Result<HashMap<Uuid, String>> {
+/// Category id → "Name (Parent)": the category text of a product's embedding and lexical
+/// index.
+pub async fn category_labels(conn: &impl ConnectionTrait) -> Result<HashMap<Uuid, String>> {
     let all: Vec<(Uuid, String, Option<Uuid>)> = category::Entity::find()
         .select_only()
         .columns([
@@ -430,11 +431,6 @@ async fn category_names(conn: &impl ConnectionTrait) -> Result<HashMap<Uuid, Str
             (*id, label)
         })
         .collect())
-}
-
-/// Category id → the text used for a product's embedding and lexical index.
-pub async fn category_labels(conn: &impl ConnectionTrait) -> Result<HashMap<Uuid, String>> {
-    category_names(conn).await
 }
 
 /// The tantivy side.

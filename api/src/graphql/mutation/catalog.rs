@@ -274,12 +274,16 @@ impl CatalogMutation {
         };
         let currency = services(ctx)?.currency;
         let txn = begin(ctx).await?;
-        let before = domain::catalog::products::get(&txn, id).await;
+        let services = services(ctx)?;
+        // The codes it had, for the code cache (read only when there is one).
+        let before = match &services.codes {
+            Some(_) => domain::catalog::products::get(&txn, id).await.ok(),
+            None => None,
+        };
         let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
         let updated = commit(txn, updated).await?;
-        let services = services(ctx)?;
         services.search.changed();
-        if let (Some(codes), Ok(before)) = (&services.codes, before) {
+        if let (Some(codes), Some(before)) = (&services.codes, before) {
             // The codes it had may name nothing now, and a new barcode may now win over
             // another product's SKU: forget them all.
             let mut changed = vec![before.sku.as_str(), updated.sku.as_str()];
