@@ -53,9 +53,7 @@ impl App {
             .map(Redis::connect)
             .transpose()
             .context("REDIS_URL")?;
-        // Replicas on the same database share what they keep in Redis; other databases on the
-        // same Redis (other shops, tests) do not.
-        let namespace = domain::text::digest(&config.database.redacted());
+        let namespace = config.redis_namespace();
         let mut auth = Auth::new(auth_settings(&config)?);
         if let Some(redis) = &redis {
             auth.share_login_limits(Arc::new(redis.login_counters(&namespace)));

@@ -277,6 +277,13 @@ impl Config {
         })
     }
 
+    /// What this deployment's keys in Redis start with (`pos:{namespace}:`): replicas on the
+    /// same database share what they keep in Redis; other databases on the same Redis (other
+    /// shops, tests) do not.
+    pub fn redis_namespace(&self) -> String {
+        domain::text::digest(&self.database.redacted())
+    }
+
     /// How backups are made.
     pub fn backup_settings(&self) -> domain::backups::Settings {
         domain::backups::Settings {

@@ -9,24 +9,31 @@ use serde_json::json;
 
 const BY_CODE: &str = "query($c: String!) { productByCode(code: $c) { id sku barcode name } }";
 
-fn cached_keys(redis: &str, code: &str) -> String {
-    let output = std::process::Command::new("redis-cli")
-        .args([
-            "-u",
-            redis,
-            "--scan",
-            "--pattern",
-            &format!("pos:*:code:{code}"),
-        ])
-        .output()
-        .expect("redis-cli");
-    String::from_utf8(output.stdout).unwrap()
+/// A client of the test Redis, to look at (and tamper with) what the servers keep there.
+async fn redis_client(url: &str) -> fred::clients::Client {
+    use fred::prelude::{Builder, ClientLike, Config};
+    let client = Builder::from_config(Config::from_url(url).unwrap())
+        .build()
+        .unwrap();
+    client.init().await.unwrap();
+    client
+}
+
+/// The cache's key for a code of this server's database (other runs share the Redis).
+fn key(app: &common::TestApp, code: &str) -> String {
+    format!("pos:{}:code:{code}", app.redis_namespace)
+}
+
+async fn cached(redis: &fred::clients::Client, key: &str) -> bool {
+    use fred::prelude::KeysInterface;
+    redis.exists::<i64, _>(key).await.unwrap() == 1
 }
 
 both_backends! {
     async fn replicas_share_the_code_cache_and_never_serve_a_changed_code(backend) {
-        let Some(redis) = common::redis_url() else { return };
-        let (a, b) = backend.spawn_replicas(&redis, &[]).await;
+        let Some(url) = common::redis_url() else { return };
+        let (a, b) = backend.spawn_replicas(&url, &[]).await;
+        let redis = redis_client(&url).await;
         let admin = a.admin().await.access;
         // A barcode no other test uses: the key's namespace is per database, the code is ours.
         let (old, new) = ("8412345678905", "8412345678912");
@@ -38,8 +45,9 @@ both_backends! {
             let found = replica.ok(&admin, BY_CODE, json!({ "c": old })).await;
             assert_eq!(found["productByCode"]["id"], product.as_str());
         }
-        assert!(!cached_keys(&redis, old).trim().is_empty(), "the scan is cached");
-        assert!(cached_keys(&redis, "CACHE-1").trim().is_empty(), "misses and unused codes are not");
+        assert_eq!(a.redis_namespace, b.redis_namespace, "one database, one namespace");
+        assert!(cached(&redis, &key(&a, old)).await, "the scan is cached");
+        assert!(!cached(&redis, &key(&a, "CACHE-1")).await, "misses and unused codes are not");
 
         // The barcode changes through the other replica: the old code names nothing, anywhere.
         b.ok(
@@ -48,6 +56,7 @@ both_backends! {
             json!({ "id": product, "b": new }),
         )
         .await;
+        assert!(!cached(&redis, &key(&a, old)).await, "forgotten when the code changed");
         for replica in [&a, &b] {
             let gone = replica.ok(&admin, BY_CODE, json!({ "c": old })).await;
             assert!(gone["productByCode"].is_null(), "{gone}");
@@ -55,15 +64,12 @@ both_backends! {
             assert_eq!(found["productByCode"]["barcode"], new);
         }
         // An entry that outlives a change (written behind Redis's back here) is not served.
-        let key = cached_keys(&redis, new);
-        let key = key.trim();
-        assert!(!key.is_empty());
+        let key = key(&a, new);
+        assert!(cached(&redis, &key).await);
         let other = a.product(&admin, "CACHE-2", json!({})).await;
-        let status = std::process::Command::new("redis-cli")
-            .args(["-u", redis.as_str(), "SET", key, other.as_str()])
-            .output()
+        fred::prelude::KeysInterface::set::<(), _, _>(&redis, &key, other.as_str(), None, None, false)
+            .await
             .unwrap();
-        assert!(status.status.success());
         let found = a.ok(&admin, BY_CODE, json!({ "c": new })).await;
         assert_eq!(found["productByCode"]["id"], product.as_str());
     }

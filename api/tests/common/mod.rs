@@ -109,6 +109,7 @@ impl Backend {
         ]);
         env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::from_vars(&env).expect("test configuration");
+        let redis_namespace = config.redis_namespace();
 
         let app = App::start(config).await.expect("app starts");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -121,6 +122,7 @@ impl Backend {
             app,
             addr,
             client: reqwest::Client::new(),
+            redis_namespace,
             stop: Some(stop),
             server: Some(server),
             _data_dir: data_dir,
@@ -133,6 +135,8 @@ pub struct TestApp {
     pub app: App,
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    /// What this server's keys in Redis start with, after `pos:`.
+    pub redis_namespace: String,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _data_dir: TempDir,
