@@ -48,8 +48,8 @@ impl App {
         let db_stats = Arc::new(domain::db::Stats::default());
         let db = open_database(&config, db_stats.clone()).await?;
         let redis = config
-            .redis_url
-            .as_deref()
+            .redis
+            .clone()
             .map(Redis::connect)
             .transpose()
             .context("REDIS_URL")?;

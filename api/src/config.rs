@@ -47,7 +47,8 @@ pub struct Config {
     pub database: DatabaseTarget,
     pub database_max_connections: u32,
     pub data_dir: PathBuf,
-    pub redis_url: Option<String>,
+    /// `REDIS_URL`, with `REDIS_PASSWORD` when that is set (the seed's way of passing it).
+    pub redis: Option<fred::prelude::Config>,
     pub bind_addr: SocketAddr,
     pub jwt_secret: JwtSecret,
     pub admin_password: Option<String>,
@@ -155,14 +156,26 @@ impl Config {
             Password::parse(password.clone(), "POS_ADMIN_PASSWORD")
                 .map_err(|e| env.error("POS_ADMIN_PASSWORD", e.to_string()))?;
         }
-        let redis_url = env.get("REDIS_URL");
-        if let Some(url) = &redis_url {
-            if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
-                return Err(env.error("REDIS_URL", "expected redis://… or rediss://…"));
+        let redis = match env.get("REDIS_URL") {
+            Some(url) => {
+                if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+                    return Err(env.error("REDIS_URL", "expected redis://… or rediss://…"));
+                }
+                let mut redis = fred::prelude::Config::from_url(&url)
+                    .map_err(|e| env.error("REDIS_URL", format!("not a valid Redis URL: {e}")))?;
+                if let Some(password) = env.get("REDIS_PASSWORD") {
+                    if redis.password.as_ref().is_some_and(|p| *p != password) {
+                        return Err(env.error(
+                            "REDIS_PASSWORD",
+                            "REDIS_URL names another password; set it in one place",
+                        ));
+                    }
+                    redis.password = Some(password);
+                }
+                Some(redis)
             }
-            fred::prelude::Config::from_url(url)
-                .map_err(|e| env.error("REDIS_URL", format!("not a valid Redis URL: {e}")))?;
-        }
+            None => None,
+        };
         let cors_allowed_origins = match env.get("CORS_ALLOWED_ORIGINS") {
             Some(list) if list.trim() == "*" => CorsOrigins::Any,
             Some(list) => CorsOrigins::List(
@@ -208,7 +221,7 @@ impl Config {
             database,
             database_max_connections: env.positive("DATABASE_MAX_CONNECTIONS", 10)?,
             data_dir,
-            redis_url,
+            redis,
             bind_addr: env.parse("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 5000)))?,
             jwt_secret,
             admin_password,
@@ -443,6 +456,30 @@ mod tests {
             assert_eq!(err.var, var, "{value:?}");
             assert!(err.to_string().starts_with(&format!("{var}: ")));
         }
+    }
+
+    #[test]
+    fn the_redis_password_comes_from_the_url_or_redis_password() {
+        let redis = |pairs: &[(&str, &str)]| Config::from_vars(&vars(pairs)).map(|c| c.redis);
+        let url = ("REDIS_URL", "redis://redis:6379/0");
+        let separate = redis(&[url, ("REDIS_PASSWORD", "s3cret")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(separate.password.as_deref(), Some("s3cret"));
+        let inline = redis(&[("REDIS_URL", "redis://:s3cret@redis:6379/0")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(inline.password.as_deref(), Some("s3cret"));
+        assert!(redis(&[url]).unwrap().unwrap().password.is_none());
+        let both = [
+            ("REDIS_URL", "redis://:one@redis:6379/0"),
+            ("REDIS_PASSWORD", "two"),
+        ];
+        assert_eq!(redis(&both).unwrap_err().var, "REDIS_PASSWORD");
+        assert!(
+            redis(&[("REDIS_PASSWORD", "s3cret")]).unwrap().is_none(),
+            "no Redis"
+        );
     }
 
     #[test]

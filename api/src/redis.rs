@@ -29,8 +29,7 @@ fn builder(config: Config) -> Builder {
 
 impl Redis {
     /// Starts connecting in the background; never waits for Redis.
-    pub fn connect(url: &str) -> Result<Self, fred::error::Error> {
-        let config = Config::from_url(url)?;
+    pub fn connect(config: Config) -> Result<Self, fred::error::Error> {
         let client = builder(config.clone()).build()?;
         client.connect();
         Ok(Redis { client, config })

@@ -104,11 +104,13 @@ fn compose_runs_db_redis_and_app_in_production_mode() {
             .starts_with("postgres://")
     );
     assert!(env["DATABASE_URL"].as_str().unwrap().contains("@db:5432/"));
+    assert_eq!(env["REDIS_URL"].as_str(), Some("redis://redis:6379/0"));
     assert!(
-        env["REDIS_URL"]
+        env["REDIS_PASSWORD"]
             .as_str()
             .unwrap()
-            .contains("${REDIS_PASSWORD")
+            .contains("${REDIS_PASSWORD"),
+        "pos-api has the password the redis service requires"
     );
     assert!(
         env["JWT_SECRET_KEY"].as_str().unwrap().contains(":?"),

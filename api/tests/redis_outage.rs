@@ -14,10 +14,11 @@ use common::{ADMIN_PASSWORD, Backend, TestApp, eventually};
 use serde_json::Value;
 
 /// A Redis server of this test's own, on `port` (so stopping it disturbs no other test).
-fn redis_server(port: u16) -> Option<Child> {
+fn redis_server(port: u16, extra: &[&str]) -> Option<Child> {
     Command::new("redis-server")
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args(["--save", "", "--appendonly", "no"])
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -53,7 +54,7 @@ async fn redis_status(app: &TestApp) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_keep_working_while_redis_stops_and_comes_back() {
     let port = free_port();
-    let Some(mut redis) = redis_server(port) else {
+    let Some(mut redis) = redis_server(port, &[]) else {
         return;
     };
     let url = format!("redis://127.0.0.1:{port}/0");
@@ -120,7 +121,7 @@ async fn requests_keep_working_while_redis_stops_and_comes_back() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let while_down = done.load(Ordering::Relaxed) - before;
 
-    let mut redis = redis_server(port).unwrap();
+    let mut redis = redis_server(port, &[]).unwrap();
     eventually("the connection comes back by itself", || {
         let app = probe.clone();
         async move { redis_status(&app).await == "up" }
@@ -143,4 +144,32 @@ async fn requests_keep_working_while_redis_stops_and_comes_back() {
     assert_eq!(failed.load(Ordering::Relaxed), 0);
     assert!(while_down > 0, "requests went on while Redis was down");
     assert!(slowest < Duration::from_secs(3), "{slowest:?}");
+}
+
+/// A Redis that requires a password (as the compose file's does): `REDIS_PASSWORD` gets pos-api
+/// in; a wrong one leaves Redis degraded and the API serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_password_is_sent_and_a_wrong_one_only_degrades() {
+    let port = free_port();
+    let Some(mut redis) = redis_server(port, &["--requirepass", "s3cret-pw"]) else {
+        return;
+    };
+    let url = format!("redis://127.0.0.1:{port}/0");
+    let right = Backend::Sqlite
+        .spawn_with(&[("REDIS_URL", url.as_str()), ("REDIS_PASSWORD", "s3cret-pw")])
+        .await;
+    let wrong = Backend::Sqlite
+        .spawn_with(&[("REDIS_URL", url.as_str()), ("REDIS_PASSWORD", "not-it")])
+        .await;
+    eventually("Redis is up with the right password", || async {
+        redis_status(&right).await == "up"
+    })
+    .await;
+    assert_eq!(redis_status(&wrong).await, "degraded");
+    // Logins (which count failures in Redis) work on both.
+    for app in [&right, &wrong] {
+        assert!(!app.admin().await.access.is_empty());
+    }
+    redis.kill().unwrap();
+    redis.wait().unwrap();
 }
