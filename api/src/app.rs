@@ -57,6 +57,7 @@ impl App {
         let mut auth = Auth::new(auth_settings(&config)?);
         if let Some(redis) = &redis {
             auth.share_login_limits(Arc::new(redis.login_counters(&namespace)));
+            auth.share_revocations(Arc::new(redis.revocations(&namespace)));
         }
         let codes = redis.as_ref().map(|r| Arc::new(r.code_cache(&namespace)));
         let auth = Arc::new(auth);

@@ -79,6 +79,15 @@ impl Redis {
         }
     }
 
+    /// Sessions ended before their access tokens expire, shared by every replica on the same
+    /// database.
+    pub fn revocations(&self, namespace: &str) -> RedisRevocations {
+        RedisRevocations {
+            client: self.client.clone(),
+            prefix: format!("pos:{namespace}:ended:"),
+        }
+    }
+
     /// Whether Redis answers a PING within a second.
     pub async fn is_up(&self) -> bool {
         let ping = self.client.ping::<String>(None);
@@ -193,5 +202,41 @@ impl CodeCache {
         if !keys.is_empty() {
             let _ = bounded(self.client.del::<(), _>(keys)).await;
         }
+    }
+}
+
+/// [`domain::auth::SharedRevocations`] over Redis: one key per ended session, expiring with
+/// the last access token it could have issued. Asked on every authenticated request, so each
+/// command waits at most [`COMMAND_TIMEOUT`].
+pub struct RedisRevocations {
+    client: fred::clients::Client,
+    prefix: String,
+}
+
+#[async_trait::async_trait]
+impl domain::auth::SharedRevocations for RedisRevocations {
+    async fn end(&self, sessions: &[uuid::Uuid], keep_for: Duration) -> Result<(), String> {
+        use fred::prelude::KeysInterface;
+        use fred::types::Expiration;
+        let millis = i64::try_from(keep_for.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        for session in sessions {
+            bounded(self.client.set::<(), _, _>(
+                format!("{}{session}", self.prefix),
+                1,
+                Some(Expiration::PX(millis)),
+                None,
+                false,
+            ))
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn has_ended(&self, session: uuid::Uuid) -> Result<bool, String> {
+        use fred::prelude::KeysInterface;
+        let found: i64 = bounded(self.client.exists(format!("{}{session}", self.prefix))).await?;
+        Ok(found > 0)
     }
 }

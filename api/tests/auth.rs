@@ -157,10 +157,11 @@ both_backends! {
 
         let first = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
         let (access, refresh) = refreshed(&first);
-        let replay = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
 
         assert_ne!(refresh, session.refresh);
         assert_eq!(app.gql(Some(&access), ME, json!({})).await["data"]["me"]["username"], "admin");
+        // A replay is a reuse: refused (and the session ended, see below).
+        let replay = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
         assert_eq!(error_code(&replay), "UNAUTHENTICATED");
     }
 
@@ -199,6 +200,27 @@ both_backends! {
         assert_eq!(body["data"]["logout"], true);
         assert_eq!(error_code(&after), "UNAUTHENTICATED");
         assert_eq!(unknown["data"]["logout"], true);
+        // The session's access token is refused at once, not when it expires.
+        let me = app.gql(Some(&session.access), ME, json!({})).await;
+        assert_eq!(error_code(&me), "UNAUTHENTICATED");
+        assert_eq!(me["errors"][0]["message"], "this session has ended; sign in again");
+        // Other sessions of the same user go on.
+        let other = app.admin().await;
+        assert_eq!(app.ok(&other.access, ME, json!({})).await["me"]["username"], "admin");
+    }
+
+    async fn a_reused_refresh_token_also_ends_the_access_tokens_of_its_session(backend) {
+        let app = backend.spawn().await;
+        let session = app.admin().await;
+        let (access, _) = refreshed(&app.gql(None, REFRESH, json!({ "t": session.refresh })).await);
+        app.ok(&access, ME, json!({})).await;
+
+        let stolen = app.gql(None, REFRESH, json!({ "t": session.refresh })).await;
+
+        assert_eq!(error_code(&stolen), "UNAUTHENTICATED");
+        for token in [&session.access, &access] {
+            assert_eq!(error_code(&app.gql(Some(token), ME, json!({})).await), "UNAUTHENTICATED");
+        }
     }
 
     async fn a_deactivated_user_is_locked_out_everywhere(backend) {
@@ -238,6 +260,8 @@ both_backends! {
             .await;
 
         assert_eq!(body["data"]["changePassword"], true, "{body}");
+        app.ok(&here.access, ME, json!({})).await;
+        assert_eq!(error_code(&app.gql(Some(&elsewhere.access), ME, json!({})).await), "UNAUTHENTICATED");
         refreshed(&app.gql(None, REFRESH, json!({ "t": here.refresh })).await);
         assert_eq!(error_code(&app.gql(None, REFRESH, json!({ "t": elsewhere.refresh })).await), "UNAUTHENTICATED");
         assert_eq!(error_code(&app.try_login("admin", ADMIN_PASSWORD).await), "UNAUTHENTICATED");
@@ -296,6 +320,34 @@ both_backends! {
         assert!(other.try_login("ana", "password-123").await["data"]["login"].is_object());
     }
 
+    async fn an_ended_session_is_refused_by_every_replica_at_once(backend) {
+        let Some(redis) = common::redis_url() else { return };
+        let (a, b) = backend.spawn_replicas(&redis, &[]).await;
+        let session = a.admin().await;
+        let cashier = a.user_with_role("carla", "CASHIER").await;
+        // b has the sessions' users cached: only the revocation can stop them there.
+        b.ok(&session.access, ME, json!({})).await;
+        b.ok(&cashier.access, ME, json!({})).await;
+
+        a.gql(None, LOGOUT, json!({ "t": session.refresh })).await;
+        let admin = a.admin().await;
+        a.ok(
+            &admin.access,
+            "mutation($id: ID!) { setUserActive(id: $id, active: false) { id } }",
+            json!({ "id": cashier.user_id }),
+        )
+        .await;
+
+        for ended in [&session.access, &cashier.access] {
+            let me = b.gql(Some(ended), ME, json!({})).await;
+            assert_eq!(error_code(&me), "UNAUTHENTICATED", "{me}");
+        }
+        b.ok(&admin.access, ME, json!({})).await;
+        // Another database on the same Redis knows nothing of these sessions.
+        let other = backend.spawn_with(&[("REDIS_URL", redis.as_str())]).await;
+        other.ok(&other.admin().await.access, ME, json!({})).await;
+    }
+
     async fn without_redis_login_limits_are_counted_in_process(backend) {
         // Nothing listens on port 1: every Redis command times out or fails.
         let app = backend
@@ -306,5 +358,13 @@ both_backends! {
             assert_eq!(error_code(&app.try_login("admin", "wrong-password").await), "UNAUTHENTICATED");
         }
         assert_eq!(error_code(&app.try_login("admin", ADMIN_PASSWORD).await), "RATE_LIMITED");
+    }
+
+    async fn without_redis_this_replica_still_refuses_ended_sessions(backend) {
+        let app = backend.spawn_with(&[("REDIS_URL", "redis://127.0.0.1:1/0")]).await;
+        let session = app.admin().await;
+        app.ok(&session.access, ME, json!({})).await;
+        assert_eq!(app.gql(None, LOGOUT, json!({ "t": session.refresh })).await["data"]["logout"], true);
+        assert_eq!(error_code(&app.gql(Some(&session.access), ME, json!({})).await), "UNAUTHENTICATED");
     }
 }

@@ -206,6 +206,7 @@ pub async fn update(
         None => None,
     };
     let now = Utc::now();
+    let mut ended = Vec::new();
     let txn = db.begin().await?;
     let current = get(&txn, id).await?;
     let mut changed = serde_json::Map::new();
@@ -235,7 +236,7 @@ pub async fn update(
         changed.insert("password".into(), json!("reset"));
         row.password_hash = Set(hash);
         row.tokens_valid_after = Set(now);
-        auth::revoke_all_sessions(&txn, id, now).await?;
+        ended = auth::revoke_all_sessions(&txn, id, now).await?;
     }
     if changed.is_empty() {
         return Ok(current);
@@ -253,11 +254,13 @@ pub async fn update(
     .await?;
     txn.commit().await?;
     auth.forget_user(id).await;
+    auth.end_sessions(&ended).await;
     Ok(updated)
 }
 
-/// Activates or deactivates a user. Deactivating ends their sessions; their access tokens are
-/// refused within [`auth::USER_CACHE_TTL`]. Setting the state a user already has changes nothing.
+/// Activates or deactivates a user. Deactivating ends their sessions: their access tokens are
+/// refused at once by this replica and, with Redis, by every replica; otherwise by the others
+/// within [`auth::USER_CACHE_TTL`]. Setting the state a user already has changes nothing.
 pub async fn set_active(
     db: &DatabaseConnection,
     auth: &Auth,
@@ -266,6 +269,7 @@ pub async fn set_active(
     active: bool,
 ) -> Result<user::Model> {
     let now = Utc::now();
+    let mut ended = Vec::new();
     let txn = db.begin().await?;
     let current = get(&txn, id).await?;
     if current.active == active {
@@ -275,7 +279,7 @@ pub async fn set_active(
         if current.role == Role::Admin {
             ensure_another_active_admin(&txn, id).await?;
         }
-        auth::revoke_all_sessions(&txn, id, now).await?;
+        ended = auth::revoke_all_sessions(&txn, id, now).await?;
     }
     let mut row: user::ActiveModel = current.into();
     row.active = Set(active);
@@ -297,6 +301,7 @@ pub async fn set_active(
     .await?;
     txn.commit().await?;
     auth.forget_user(id).await;
+    auth.end_sessions(&ended).await;
     Ok(updated)
 }
 

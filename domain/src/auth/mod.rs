@@ -5,10 +5,12 @@
 //! already exchanged means someone kept a copy, so the whole family is revoked. Access tokens
 //! are short-lived JWTs naming the user and the session; on each request the user's row is
 //! consulted (through a cache of [`USER_CACHE_TTL`]) so that deactivations and password resets
-//! lock a user out within that time, on every replica.
+//! lock a user out within that time, on every replica; a session that ends is refused sooner
+//! (see [`revocation`]).
 
 mod password;
 mod rate_limit;
+mod revocation;
 mod tokens;
 
 use std::net::IpAddr;
@@ -19,12 +21,14 @@ use entity::{refresh_token, user};
 use sea_orm::sea_query::{Expr, ExprTrait, IntoCondition};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
 pub use self::password::{Password, Passwords};
 pub use self::rate_limit::{LoginLimiter, LoginLimits, SharedCounters};
+use self::revocation::EndedSessions;
+pub use self::revocation::SharedRevocations;
 pub use self::tokens::{
     AccessClaims, AccessToken, AccessTokens, hash_refresh_token, new_refresh_token,
 };
@@ -33,6 +37,42 @@ use crate::error::{Error, Result};
 use crate::users::normalize_username;
 
 pub use entity::user::Role;
+
+/// Whether a store shared by the replicas (Redis) answered last time, so that an outage is
+/// logged when it starts and when it ends, not on every request.
+struct SharedStoreHealth {
+    /// What is shared, for the log: "shared login limits".
+    what: &'static str,
+    /// What this process does meanwhile.
+    meanwhile: &'static str,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl SharedStoreHealth {
+    const fn new(what: &'static str, meanwhile: &'static str) -> Self {
+        SharedStoreHealth {
+            what,
+            meanwhile,
+            down: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn answered(&self, outcome: std::result::Result<(), &str>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        match outcome {
+            Ok(()) => {
+                if self.down.swap(false, Relaxed) {
+                    tracing::info!("{} are back", self.what);
+                }
+            }
+            Err(error) => {
+                if !self.down.swap(true, Relaxed) {
+                    tracing::warn!(%error, "{} unavailable; {}", self.what, self.meanwhile);
+                }
+            }
+        }
+    }
+}
 
 /// How long a replica may act on a stale copy of a user's role and active flag.
 pub const USER_CACHE_TTL: StdDuration = StdDuration::from_secs(30);
@@ -91,6 +131,7 @@ pub struct Auth {
     refresh_ttl: Duration,
     limiter: LoginLimiter,
     users: moka::future::Cache<Uuid, UserState>,
+    ended: EndedSessions,
 }
 
 impl Auth {
@@ -100,6 +141,7 @@ impl Auth {
             tokens: AccessTokens::new(&settings.jwt_secret, settings.access_ttl),
             refresh_ttl: settings.refresh_ttl,
             limiter: LoginLimiter::new(settings.limits),
+            ended: EndedSessions::new(settings.access_ttl.to_std().unwrap_or(StdDuration::ZERO)),
             users: moka::future::Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(USER_CACHE_TTL)
@@ -110,6 +152,12 @@ impl Auth {
     /// Shares login failure counts with every replica (Redis).
     pub fn share_login_limits(&mut self, counters: std::sync::Arc<dyn SharedCounters>) {
         self.limiter.share(counters);
+    }
+
+    /// Shares ended sessions with every replica (Redis), so their access tokens are refused
+    /// everywhere at once.
+    pub fn share_revocations(&mut self, shared: std::sync::Arc<dyn SharedRevocations>) {
+        self.ended.share(shared);
     }
 
     pub fn passwords(&self) -> &Passwords {
@@ -223,6 +271,7 @@ impl Auth {
             .await?;
         if let Some(found) = found {
             revoke_family(db, found.family_id, Utc::now()).await?;
+            self.ended.end(&[found.family_id]).await;
         }
         Ok(())
     }
@@ -246,6 +295,11 @@ impl Auth {
                 "access token revoked; sign in again",
             ));
         }
+        if self.ended.has_ended(claims.sid).await {
+            return Err(Error::unauthenticated(
+                "this session has ended; sign in again",
+            ));
+        }
         Ok(Principal {
             user_id: claims.sub,
             username: state.username,
@@ -257,6 +311,12 @@ impl Auth {
     /// Drops this replica's cached copy of a user after a change to it.
     pub async fn forget_user(&self, user_id: Uuid) {
         self.users.invalidate(&user_id).await;
+    }
+
+    /// Refuses the access tokens of sessions whose refresh tokens were just revoked (after
+    /// the commit), here and, with shared revocations, on every replica.
+    pub async fn end_sessions(&self, sessions: &[Uuid]) {
+        self.ended.end(sessions).await;
     }
 
     /// The caller changes their own password. Other sessions of the user are ended; this one
@@ -296,7 +356,7 @@ impl Auth {
         let other_sessions = refresh_token::Column::UserId
             .eq(caller.user_id)
             .and(refresh_token::Column::FamilyId.ne(caller.session_id));
-        revoke_tokens(&txn, other_sessions, now).await?;
+        let ended = revoke_tokens(&txn, other_sessions, now).await?;
         audit::record(
             &txn,
             Some(caller.user_id),
@@ -307,6 +367,7 @@ impl Auth {
         )
         .await?;
         txn.commit().await?;
+        self.ended.end(&ended).await;
         Ok(())
     }
 
@@ -349,6 +410,7 @@ impl Auth {
     ) -> Result<Session> {
         revoke_family(&txn, token.family_id, now).await?;
         txn.commit().await?;
+        self.ended.end(&[token.family_id]).await;
         tracing::warn!(
             user_id = %token.user_id,
             family_id = %token.family_id,
@@ -378,29 +440,41 @@ async fn revoke_family(
     family_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    revoke_tokens(conn, refresh_token::Column::FamilyId.eq(family_id), now).await
+    revoke_tokens(conn, refresh_token::Column::FamilyId.eq(family_id), now).await?;
+    Ok(())
 }
 
-/// Ends every session of a user (password reset, deactivation).
+/// Ends every session of a user (password reset, deactivation); the sessions it ended, for
+/// [`Auth::end_sessions`] once committed.
 pub(crate) async fn revoke_all_sessions(
     conn: &impl ConnectionTrait,
     user_id: Uuid,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<Uuid>> {
     revoke_tokens(conn, refresh_token::Column::UserId.eq(user_id), now).await
 }
 
-/// Revokes the live refresh tokens that match `which`.
+/// Revokes the live refresh tokens that match `which`; the sessions (families) they were of.
 async fn revoke_tokens(
     conn: &impl ConnectionTrait,
     which: impl IntoCondition,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> Result<Vec<Uuid>> {
+    let which = which.into_condition();
+    let sessions: Vec<Uuid> = refresh_token::Entity::find()
+        .select_only()
+        .column(refresh_token::Column::FamilyId)
+        .distinct()
+        .filter(which.clone())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .into_tuple()
+        .all(conn)
+        .await?;
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(which)
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(conn)
         .await?;
-    Ok(())
+    Ok(sessions)
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
 
+use super::SharedStoreHealth;
 use crate::error::{Error, Result};
 
 /// How many failures a key may have in a window.
@@ -57,8 +58,7 @@ pub struct LoginLimiter {
     by_username: Cache<String, Arc<Window>>,
     by_address: Cache<IpAddr, Arc<Window>>,
     shared: Option<Arc<dyn SharedCounters>>,
-    /// Whether the shared store failed last time: logged once per outage, not per login.
-    shared_down: std::sync::atomic::AtomicBool,
+    shared_health: SharedStoreHealth,
 }
 
 fn user_key(username: &str) -> String {
@@ -76,23 +76,10 @@ impl LoginLimiter {
             by_username: windows(limits.window),
             by_address: windows(limits.window),
             shared: None,
-            shared_down: std::sync::atomic::AtomicBool::new(false),
-        }
-    }
-
-    /// Records whether the shared store answered, logging only the changes.
-    fn shared_answered(&self, outcome: std::result::Result<(), &str>) {
-        match outcome {
-            Ok(()) => {
-                if self.shared_down.swap(false, Ordering::Relaxed) {
-                    tracing::info!("shared login limits are back");
-                }
-            }
-            Err(error) => {
-                if !self.shared_down.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(%error, "shared login limits unavailable; counting in this process until they are back");
-                }
-            }
+            shared_health: SharedStoreHealth::new(
+                "shared login limits",
+                "counting in this process until they are back",
+            ),
         }
     }
 
@@ -112,7 +99,7 @@ impl LoginLimiter {
             };
             match read.await {
                 Ok((user, addr)) => {
-                    self.shared_answered(Ok(()));
+                    self.shared_health.answered(Ok(()));
                     let over = |count: Option<(u32, Duration)>, max: u32| {
                         count
                             .filter(|(n, left)| *n >= max && !left.is_zero())
@@ -127,7 +114,7 @@ impl LoginLimiter {
                         None => Ok(()),
                     };
                 }
-                Err(error) => self.shared_answered(Err(&error)),
+                Err(error) => self.shared_health.answered(Err(&error)),
             }
         }
         self.check_local(username, address)
@@ -157,7 +144,7 @@ impl LoginLimiter {
         if let Some(shared) = &self.shared {
             for key in [user_key(username), address_key(address)] {
                 if let Err(error) = shared.add(&key, self.limits.window).await {
-                    self.shared_answered(Err(&error));
+                    self.shared_health.answered(Err(&error));
                     break;
                 }
             }
@@ -186,7 +173,7 @@ impl LoginLimiter {
         if let Some(shared) = &self.shared
             && let Err(error) = shared.clear(&user_key(username)).await
         {
-            self.shared_answered(Err(&error));
+            self.shared_health.answered(Err(&error));
         }
     }
 }
