@@ -20,6 +20,7 @@ use crate::graphql::context::Services;
 use crate::graphql::errors::QueryLimits;
 use crate::graphql::{self, PosSchema};
 use crate::http::{self, HttpState};
+use crate::metrics::Metrics;
 use crate::redis::Redis;
 use crate::search::Search;
 use worker::{Runner, RunnerSettings};
@@ -38,6 +39,8 @@ pub struct App {
     pub scheduler: Option<tokio_cron_scheduler::JobScheduler>,
     /// Product search (its index fills once [`App::serve`] starts following the database).
     pub search: Arc<Search>,
+    /// Metrics for `GET /metrics` and OTLP.
+    pub metrics: Arc<Metrics>,
     /// The embedding model, when installed (shared by search and the in-process runner).
     pub embedder: Option<Arc<worker::Embedder>>,
 }
@@ -92,8 +95,10 @@ impl App {
         };
         let search = Arc::new(Search::new(embedder.clone()).context("building the search index")?);
 
+        let metrics = Arc::new(Metrics::new(config.otlp_metrics));
         let schema = graphql::build(
             Services {
+                metrics: metrics.clone(),
                 db: db.clone(),
                 auth: auth.clone(),
                 currency: config.default_currency,
@@ -130,6 +135,7 @@ impl App {
             db_stats,
             scheduler,
             search,
+            metrics,
             embedder,
         })
     }
@@ -142,6 +148,7 @@ impl App {
             redis: self.redis.clone(),
             config: self.config.clone(),
             search: self.search.clone(),
+            metrics: self.metrics.clone(),
         })
     }
 
@@ -194,6 +201,11 @@ impl App {
                 .clone()
                 .follow(self.db.clone(), self.config.search_refresh_interval),
         ))];
+        tasks.push(tokio::spawn(domain::db::uncounted(
+            self.metrics
+                .clone()
+                .follow(self.db.clone(), METRICS_SAMPLE_INTERVAL),
+        )));
         if self.config.worker_mode == WorkerMode::Embedded {
             let runner = Runner::new(
                 self.db.clone(),
@@ -207,6 +219,10 @@ impl App {
         tasks
     }
 }
+
+/// How often the metrics read from the database (job queue, last backup) are refreshed for
+/// the OTLP export; `/metrics` reads them when scraped.
+const METRICS_SAMPLE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Stops background tasks when the server stops.
 struct AbortOnDrop(Vec<tokio::task::JoinHandle<()>>);

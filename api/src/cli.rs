@@ -251,7 +251,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         "listening on http://{bind_addr} (GraphiQL at http://{}/graphql)",
         display_addr(bind_addr)
     );
+    let metrics = app.metrics.clone();
     app.serve(listener, app::shutdown_signal()).await?;
+    // The last interval's metrics, when they are pushed over OTLP.
+    tokio::task::spawn_blocking(move || metrics.shutdown()).await?;
     tracing::info!("stopped");
     Ok(())
 }

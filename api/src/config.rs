@@ -91,6 +91,10 @@ pub struct Config {
     /// `SEARCH_REFRESH_INTERVAL`: how often the search index reads changed products and new
     /// vectors (made by any instance or worker).
     pub search_refresh_interval: Duration,
+    /// Whether metrics are pushed over OTLP (`OTEL_EXPORTER_OTLP_ENDPOINT` or
+    /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` set; the exporter reads them and the other
+    /// standard `OTEL_*` variables itself). Traces: [`worker::telemetry`].
+    pub otlp_metrics: bool,
 }
 
 /// Who runs background jobs.
@@ -222,6 +226,7 @@ impl Config {
             database_max_connections: env.positive("DATABASE_MAX_CONNECTIONS", 10)?,
             data_dir,
             redis,
+            otlp_metrics: worker::telemetry::otlp_configured(|var| env.get(var), true),
             bind_addr: env.parse("BIND_ADDR", SocketAddr::from(([0, 0, 0, 0], 5000)))?,
             jwt_secret,
             admin_password,

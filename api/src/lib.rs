@@ -6,7 +6,8 @@
 //! - [`http`]: the axum router: `/graphql`, GraphiQL, `/graphql/ws`, `/health`, `/ready`, and
 //!   the middleware (body limit, timeout, CORS, request ids, tracing).
 //! - [`graphql`]: the schema; resolvers call `domain` and hold no business rule.
-//! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logging. [`redis`]: the optional Redis.
+//! - [`cli`]: the `pos-api` subcommands. [`telemetry`]: logs and traces. [`metrics`]: metrics
+//!   for OTLP and `/metrics`. [`redis`]: the optional Redis.
 //! - [`events`]: live events for subscriptions, through Redis pub/sub or in-process.
 //! - [`scheduler`]: the nightly backup, once per slot however many replicas run.
 //! - [`search`]: `searchProducts`' index, query embeddings, and the loop keeping it current.
@@ -17,6 +18,7 @@ pub mod config;
 pub mod events;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod redis;
 pub mod scheduler;
 pub mod search;

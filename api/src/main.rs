@@ -26,13 +26,15 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    api::telemetry::init(config.log_format);
-    match api::cli::run(command, config).await {
+    let telemetry = api::telemetry::init(config.log_format);
+    let code = match api::cli::run(command, config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             eprintln!("pos-api: {e:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown();
+    code
 }

@@ -1,8 +1,9 @@
-//! Logs through `tracing`: readable text in development, JSON lines in production
-//! (`LOG_FORMAT=json`). The set-up is shared with `pos-worker`.
+//! Logs through `tracing` (readable text in development, JSON lines in production:
+//! `LOG_FORMAT=json`) and traces over OTLP when an endpoint is configured. The set-up is
+//! shared with `pos-worker`: [`worker::telemetry`]. Metrics: [`crate::metrics`].
 
 use crate::config::LogFormat;
 
-pub fn init(format: LogFormat) {
-    worker::settings::init_logging(format == LogFormat::Json);
+pub fn init(format: LogFormat) -> worker::telemetry::Telemetry {
+    worker::telemetry::init(format == LogFormat::Json, "pos-api")
 }

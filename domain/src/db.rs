@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use sea_orm::sqlx::postgres::{PgConnectOptions, PgConnection};
@@ -97,6 +97,51 @@ pub async fn uncounted<F: std::future::Future>(work: F) -> F::Output {
     UNCOUNTED.scope((), work).await
 }
 
+/// Whether statements become trace spans (set when traces are exported).
+static TRACE_STATEMENTS: AtomicBool = AtomicBool::new(false);
+
+/// Makes every statement run inside a traced span a child span of it: `db.query.text` is the
+/// SQL with its placeholders (values are never recorded), timed as the driver measured it.
+pub fn trace_statements(on: bool) {
+    TRACE_STATEMENTS.store(on, Ordering::Relaxed);
+}
+
+fn statement_span(info: &sea_orm::metric::Info<'_>) {
+    use opentelemetry::KeyValue;
+    use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt as _, Tracer as _};
+    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+    let parent = tracing::Span::current().context();
+    if !parent.span().span_context().is_valid() {
+        return; // a background loop's statement, outside any operation
+    }
+    let system = match info.statement.db_backend {
+        sea_orm::DbBackend::Postgres => "postgresql",
+        sea_orm::DbBackend::Sqlite => "sqlite",
+        _ => "other_sql",
+    };
+    let sql = &info.statement.sql;
+    let verb = sql
+        .split_whitespace()
+        .next()
+        .unwrap_or("SQL")
+        .to_uppercase();
+    let tracer = opentelemetry::global::tracer("pos-odata");
+    let end = std::time::SystemTime::now();
+    let mut span = tracer
+        .span_builder(verb)
+        .with_kind(SpanKind::Client)
+        .with_start_time(end.checked_sub(info.elapsed).unwrap_or(end))
+        .with_attributes([
+            KeyValue::new("db.system.name", system),
+            KeyValue::new("db.query.text", sql.clone()),
+        ])
+        .start_with_context(&tracer, &parent);
+    if info.failed {
+        span.set_status(Status::error("the statement failed"));
+    }
+    span.end_with_timestamp(end);
+}
+
 /// Statements slower than this are logged (their SQL, never their values).
 const SLOW_STATEMENT: Duration = Duration::from_millis(500);
 
@@ -114,6 +159,9 @@ pub async fn connect(
         }
         if info.failed {
             stats.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        if TRACE_STATEMENTS.load(Ordering::Relaxed) {
+            statement_span(info);
         }
         if info.elapsed > SLOW_STATEMENT {
             let elapsed_ms = u64::try_from(info.elapsed.as_millis()).unwrap_or(u64::MAX);

@@ -13,6 +13,7 @@ pub mod embeddings;
 pub mod reindex;
 pub mod runner;
 pub mod settings;
+pub mod telemetry;
 
 pub use embedder::{Embedder, EmbedderSettings, LoadError};
 pub use runner::{Runner, RunnerSettings};

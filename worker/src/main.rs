@@ -47,15 +47,17 @@ enum Command {
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    worker::settings::init_logging(cli.log_format == "json");
-    match run(cli).await {
+    let telemetry = worker::telemetry::init(cli.log_format == "json", "pos-worker");
+    let code = match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err:#}");
             eprintln!("pos-worker: {err:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown();
+    code
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@ use std::time::Duration;
 use domain::jobs::{self, EMBED_PRODUCT};
 use entity::job;
 use sea_orm::{DatabaseBackend, DatabaseConnection};
+use tracing::Instrument as _;
 use uuid::Uuid;
 
 use crate::embedder::Embedder;
@@ -91,7 +92,14 @@ impl Runner {
             .filter(|job| job.kind == EMBED_PRODUCT)
             .collect();
         if !embeds.is_empty() {
-            self.embed(&embeds).await?;
+            // One trace per batch (exported when OTLP is configured), its statements inside.
+            let span = tracing::info_span!(
+                "job",
+                otel.name = EMBED_PRODUCT,
+                job.kind = EMBED_PRODUCT,
+                job.count = embeds.len()
+            );
+            self.embed(&embeds).instrument(span).await?;
         }
         Ok(taken)
     }

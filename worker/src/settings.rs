@@ -84,21 +84,3 @@ pub async fn load(settings: &EmbedderSettings) -> Option<Arc<Embedder>> {
     }
     embedder
 }
-
-/// Logs through `tracing` to stderr: JSON lines when `json`, readable text otherwise.
-/// `RUST_LOG` filters as usual (default: `info`, with the SQL drivers at `warn`).
-pub fn init_logging(json: bool) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,ort=warn")
-    });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    // `try_init`: a second call (tests) keeps the first subscriber.
-    let _ = if json {
-        builder.json().flatten_event(true).try_init()
-    } else {
-        builder.try_init()
-    };
-}

@@ -43,7 +43,8 @@ impl Credentials {
 pub struct Caller {
     credentials: Credentials,
     pub address: IpAddr,
-    principal: OnceCell<Principal>,
+    /// Shared by the clones of this caller: the schema reads who it was after the operation.
+    principal: Arc<OnceCell<Principal>>,
 }
 
 impl Caller {
@@ -51,7 +52,7 @@ impl Caller {
         Caller {
             credentials,
             address,
-            principal: OnceCell::new(),
+            principal: Arc::new(OnceCell::new()),
         }
     }
 
@@ -60,8 +61,13 @@ impl Caller {
         Caller {
             credentials: Credentials::None,
             address,
-            principal: OnceCell::new_with(Some(principal)),
+            principal: Arc::new(OnceCell::new_with(Some(principal))),
         }
+    }
+
+    /// The caller's role, once a resolver has authenticated them.
+    pub fn known_role(&self) -> Option<domain::auth::Role> {
+        self.principal.get().map(|principal| principal.role)
     }
 
     pub async fn principal(
@@ -102,6 +108,8 @@ pub struct Services {
     pub search: Arc<crate::search::Search>,
     /// `productByCode`'s cache in Redis, when configured.
     pub codes: Option<Arc<crate::redis::CodeCache>>,
+    /// Operation, sales and refund metrics.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The shared services. A schema built without them only prints the SDL.

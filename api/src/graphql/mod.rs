@@ -30,7 +30,8 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Data, Executor, Request, Response, Schema, SchemaBuilder};
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
-use sea_orm::DatabaseConnection;
+use sea_orm::{ActiveEnum as _, DatabaseConnection};
+use tracing::Instrument as _;
 
 use self::context::Services;
 use self::errors::QueryLimits;
@@ -49,6 +50,7 @@ pub struct PosSchema {
     /// Parsed documents by their text. Clients send the same few operations over and over, and
     /// parsing one (a PEG parser) cost more than validating and running a product lookup.
     parsed: moka::sync::Cache<String, Arc<ExecutableDocument>>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The schema's types and limits, without services: enough to print the SDL.
@@ -65,6 +67,7 @@ pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, Su
 /// The schema the server runs.
 pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> PosSchema {
     let db = services.db.clone();
+    let metrics = services.metrics.clone();
     let builder = builder(limits).data(services);
     let inner = if introspection {
         builder.finish()
@@ -79,6 +82,7 @@ pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> Po
             .max_capacity(4 * 1024 * 1024)
             .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
             .build(),
+        metrics,
     }
 }
 
@@ -101,13 +105,49 @@ impl PosSchema {
 }
 
 impl Executor for PosSchema {
+    /// Runs one operation inside a `graphql` span (its name and type, the caller's role and
+    /// the error code; never variables or tokens) and counts it in the metrics.
     async fn execute(&self, request: Request) -> Response {
-        let request = match self.prepare(request) {
+        let started = std::time::Instant::now();
+        let mut request = match self.prepare(request) {
             Ok(request) => request,
-            Err(response) => return *response,
+            Err(response) => {
+                self.metrics.operation(
+                    "anonymous",
+                    "unknown",
+                    first_error_code(&response).as_deref(),
+                    started.elapsed(),
+                );
+                return *response;
+            }
         };
-        let mut response = self.inner.execute(request).await;
+        let (name, kind) = operation_of(&mut request);
+        let caller = request
+            .data
+            .get(&std::any::TypeId::of::<context::Caller>())
+            .and_then(|data| data.downcast_ref::<context::Caller>())
+            .cloned();
+        let span = tracing::info_span!(
+            "graphql",
+            otel.name = %format_args!("{kind} {name}"),
+            graphql.operation.name = %name,
+            graphql.operation.type = kind,
+            enduser.role = tracing::field::Empty,
+            error.code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+        );
+        let mut response = self.inner.execute(request).instrument(span.clone()).await;
         errors::classify_response(&mut response, self.limits);
+        let code = first_error_code(&response);
+        if let Some(role) = caller.as_ref().and_then(context::Caller::known_role) {
+            span.record("enduser.role", role.to_value().as_str());
+        }
+        if let Some(code) = &code {
+            span.record("error.code", code.as_str());
+            span.record("otel.status_code", "ERROR");
+        }
+        self.metrics
+            .operation(&name, kind, code.as_deref(), started.elapsed());
         response
     }
 
@@ -129,6 +169,43 @@ impl Executor for PosSchema {
             }
             Err(response) => futures_util::stream::once(async move { *response }).boxed(),
         }
+    }
+}
+
+/// The operation a request runs: its name (`anonymous` when unnamed) and type.
+fn operation_of(request: &mut Request) -> (String, &'static str) {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let wanted = request.operation_name.clone();
+    let Ok(document) = request.parsed_query() else {
+        return ("anonymous".to_owned(), "unknown");
+    };
+    let (name, operation) = match &document.operations {
+        DocumentOperations::Single(operation) => ("anonymous".to_owned(), Some(operation)),
+        DocumentOperations::Multiple(operations) => {
+            let found = match &wanted {
+                Some(wanted) => operations.iter().find(|(name, _)| name.as_str() == wanted),
+                None => operations.iter().next(),
+            };
+            match found {
+                Some((name, operation)) => (name.to_string(), Some(operation)),
+                None => (wanted.unwrap_or_else(|| "anonymous".to_owned()), None),
+            }
+        }
+    };
+    let kind = match operation.map(|operation| operation.node.ty) {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        Some(OperationType::Subscription) => "subscription",
+        None => "unknown",
+    };
+    (name, kind)
+}
+
+fn first_error_code(response: &Response) -> Option<String> {
+    let extensions = response.errors.first()?.extensions.as_ref()?;
+    match extensions.get("code")? {
+        async_graphql::Value::String(code) => Some(code.clone()),
+        _ => None,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `/health` (the process runs) and `/ready` (it can serve: the database answers).
+//! `/health` (the process runs), `/ready` (it can serve: the database answers) and `/metrics`
+//! (Prometheus' text format).
 
 use std::time::Duration;
 
@@ -75,5 +76,29 @@ fn embeddings(state: &HttpState) -> Value {
             "status": "unavailable",
             "detail": "no embedding model: run scripts/fetch-model.sh (or set EMBEDDING_MODEL_DIR and ORT_DYLIB_PATH); search runs on codes and words",
         }),
+    }
+}
+
+/// The metrics of [`crate::metrics`] in Prometheus' text format. Open like `/health`: route
+/// it to the monitoring network only, not to the internet (it counts sales).
+pub async fn metrics(State(state): State<HttpState>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Err(error) = domain::db::uncounted(state.metrics.sample(&state.db)).await {
+        tracing::warn!(%error, "/metrics: reading the job queue and backups failed");
+    }
+    match state.metrics.prometheus_text() {
+        Ok(text) => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
+            text,
+        )
+            .into_response(),
+        Err(error) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("collecting metrics failed: {error}"),
+        )
+            .into_response(),
     }
 }

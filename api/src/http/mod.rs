@@ -31,6 +31,7 @@ pub struct HttpState {
     pub redis: Option<Redis>,
     pub config: Arc<Config>,
     pub search: Arc<crate::search::Search>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -44,6 +45,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/graphql/ws", get(graphql::subscriptions))
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/metrics", get(health::metrics))
         .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(cors(&config.cors_allowed_origins))

@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
@@ -304,7 +306,6 @@ impl TestApp {
         );
     }
 
-    /// How many rows a table holds, straight from the database.
     /// Starts a backup with `runBackup` and returns its `backups` row once it is no longer
     /// RUNNING.
     pub async fn run_backup(&self, token: &str) -> Value {
@@ -335,6 +336,7 @@ impl TestApp {
         panic!("the backup did not finish");
     }
 
+    /// How many rows a table holds, straight from the database.
     pub async fn count_rows(&self, table: &str) -> i64 {
         use sea_orm::{ConnectionTrait, Statement};
         let backend = self.app.db.get_database_backend();

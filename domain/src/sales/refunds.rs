@@ -129,31 +129,46 @@ async fn replay(
     }
 }
 
+/// A refund, and whether this call made it (`false`: the one already made with the key).
+#[derive(Debug, Clone)]
+pub struct Refunded {
+    pub refund: refund::Model,
+    pub fresh: bool,
+}
+
 /// Gives back part or all of a sale, or returns the refund already made with the same key.
 pub async fn refund(
     db: &DatabaseConnection,
     actor: &Principal,
     currency: Currency,
     new: NewRefund,
-) -> Result<refund::Model> {
+) -> Result<Refunded> {
     let parsed = parse(new)?;
+    let replayed = |refund| Refunded {
+        refund,
+        fresh: false,
+    };
     if let Some(refund) = replay(db, actor.user_id, &parsed.key, &parsed.hash).await? {
-        return Ok(refund);
+        return Ok(replayed(refund));
     }
     let txn = db.begin().await?;
     match give_back(&txn, actor, currency, &parsed).await {
         Ok((refund, true)) => {
             txn.commit().await?;
-            Ok(refund)
+            Ok(Refunded {
+                refund,
+                fresh: true,
+            })
         }
         Ok((refund, false)) => {
             txn.rollback().await?;
-            Ok(refund)
+            Ok(replayed(refund))
         }
         Err(Failure::KeyTaken) => {
             txn.rollback().await?;
             replay(db, actor.user_id, &parsed.key, &parsed.hash)
                 .await?
+                .map(replayed)
                 .ok_or_else(|| Error::internal("idempotency key taken but no refund found"))
         }
         Err(Failure::Other(err)) => Err(err),

@@ -251,6 +251,7 @@ impl SalesMutation {
         let created =
             domain::sales::checkout::create(&services.db, actor, services.currency, new).await?;
         if let Some(fresh) = created.fresh {
+            services.metrics.sale(created.sale.total_minor);
             // The answer shows what the transaction just wrote: no need to read it back.
             let sale_id = created.sale.id;
             prime_children(ctx, sale_id, fresh.lines).await?;
@@ -310,10 +311,13 @@ impl SalesMutation {
             reason: input.reason,
         };
         let services = services(ctx)?;
-        let refund =
+        let refunded =
             domain::sales::refunds::refund(&services.db, actor, services.currency, new).await?;
+        if refunded.fresh {
+            services.metrics.refund(refunded.refund.amount_minor);
+        }
         Ok(Refund {
-            row: refund,
+            row: refunded.refund,
             currency: services.currency,
         })
     }
