@@ -245,6 +245,11 @@ fn written_at(name: &str) -> Option<DateTime<Utc>> {
     let rest = name.strip_prefix("pos_db_backup_")?;
     let (stamp, extension) = rest.split_at_checked(15)?;
     let extension = extension.strip_suffix(".age").unwrap_or(extension);
+    // `_2`, `_3`...: a second backup started within the same second (see `free_name`).
+    let extension = match extension.strip_prefix('_') {
+        Some(numbered) => numbered.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => extension,
+    };
     if extension != ".sql.gz" && extension != ".sqlite.gz" {
         return None;
     }
@@ -301,6 +306,20 @@ fn file_name(database: &DatabaseTarget, started: DateTime<Utc>, encrypted: bool)
     )
 }
 
+/// `name`, or when a file of that name exists (another backup started within the same
+/// second) the first free `pos_db_backup_YYYYMMDD_HHMMSS_N...`: a backup never replaces one.
+fn free_name(dir: &Path, name: &str) -> String {
+    if !dir.join(name).exists() {
+        return name.to_owned();
+    }
+    let stamp_end = "pos_db_backup_YYYYMMDD_HHMMSS".len().min(name.len());
+    let (stem, extension) = name.split_at(stamp_end);
+    (2..)
+        .map(|n| format!("{stem}_{n}{extension}"))
+        .find(|candidate| !dir.join(candidate).exists())
+        .unwrap_or_else(|| name.to_owned())
+}
+
 /// Writes the backup; the error is the reason, for the run's record.
 async fn write(
     db: &DatabaseConnection,
@@ -332,6 +351,8 @@ async fn write(
             return Err(reason);
         }
     };
+    // One backup runs at a time (the RUNNING row), so nothing takes the name meanwhile.
+    let name = free_name(&dir, &name);
     std::fs::rename(&partial, dir.join(&name))
         .map_err(|e| format!("cannot move the finished backup into place: {e}"))?;
     // `sha256sum -c` reads it; `pos-api restore` checks the file against it.
@@ -612,6 +633,25 @@ mod tests {
             file_name(&sqlite, started, false),
             "pos_db_backup_20261128_020007.sqlite.gz"
         );
+    }
+
+    #[test]
+    fn a_second_backup_within_the_same_second_gets_a_name_of_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "pos_db_backup_20261128_020007.sql.gz.age";
+        assert_eq!(free_name(dir.path(), name), name);
+        std::fs::write(dir.path().join(name), "first").unwrap();
+        let second = free_name(dir.path(), name);
+        assert_eq!(second, "pos_db_backup_20261128_020007_2.sql.gz.age");
+        std::fs::write(dir.path().join(&second), "second").unwrap();
+        assert_eq!(
+            free_name(dir.path(), name),
+            "pos_db_backup_20261128_020007_3.sql.gz.age"
+        );
+        // Still ours, for retention.
+        assert_eq!(written_at(&second), written_at(name));
+        assert!(written_at(&second).is_some());
+        assert!(written_at("pos_db_backup_20261128_020007_x.sql.gz").is_none());
     }
 
     #[test]
