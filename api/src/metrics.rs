@@ -173,6 +173,16 @@ impl Metrics {
         self.operations.add(1, &[operation, kind, code]);
     }
 
+    /// A subscription started (counted with `code="OK"`; it has no duration to record).
+    pub fn subscription(&self, name: &str) {
+        let attributes = [
+            KeyValue::new("code", "OK"),
+            KeyValue::new("operation", name.to_owned()),
+            KeyValue::new("type", "subscription"),
+        ];
+        self.operations.add(1, &attributes);
+    }
+
     pub fn sale(&self, total_minor: i64) {
         self.sales.add(1, &[]);
         self.sales_amount

@@ -12,7 +12,6 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 const SALES_FEED: &str = "subscription($l: ID!) { salesFeed(locationId: $l) { id number total { amount currency } cashier { username } } }";
@@ -23,16 +22,7 @@ struct Feed(WebSocketStream<MaybeTlsStream<TcpStream>>);
 
 impl Feed {
     async fn open(app: &TestApp, token: &str, query: &str, location: &str) -> Feed {
-        let mut request = format!("ws://{}/graphql/ws", app.addr)
-            .into_client_request()
-            .unwrap();
-        request.headers_mut().insert(
-            "sec-websocket-protocol",
-            "graphql-transport-ws".parse().unwrap(),
-        );
-        let mut socket = tokio_tungstenite::connect_async(request).await.unwrap().0;
-        let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
-        socket.send(Message::text(init.to_string())).await.unwrap();
+        let socket = common::ws::connect(&app.addr.to_string(), token).await;
         let mut feed = Feed(socket);
         assert_eq!(
             feed.message(Duration::from_secs(5)).await.unwrap()["type"],
@@ -149,6 +139,10 @@ both_backends! {
             }
         }
         assert!(counted.is_some(), "no alert for the count");
+        // Both subscriptions are counted in the metrics, once each.
+        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let started = "pos_graphql_operations_total{code=\"OK\",operation=\"anonymous\",type=\"subscription\"} 2";
+        assert!(metrics.lines().any(|line| line == started), "{metrics}");
     }
 
     async fn cashiers_may_not_follow_the_sales_feed(backend) {

@@ -151,6 +151,36 @@ fn attribute(span: &opentelemetry_proto::tonic::trace::v1::Span, key: &str) -> O
         })
 }
 
+/// Opens a `salesFeed` subscription named `Feed` over graphql-transport-ws, waits for it to
+/// be running, and closes the socket (which ends the subscription, and its span).
+async fn subscribe_and_leave(port: u16, token: &str) {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let mut socket = common::ws::connect(&format!("127.0.0.1:{port}"), token).await;
+    let ack = common::ws::next_text(&mut socket).await;
+    assert!(ack.contains("connection_ack"), "{ack}");
+    let locations: Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ locations { id } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let location = locations["data"]["locations"][0]["id"].clone();
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
+        "query": "subscription Feed($l: ID!) { salesFeed(locationId: $l) { id } }",
+        "variables": { "l": location } } });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    socket.close(None).await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traces_and_metrics_go_out_over_otlp() {
     let (endpoint, received) = otlp_receiver().await;
@@ -197,14 +227,20 @@ async fn traces_and_metrics_go_out_over_otlp() {
     assert_eq!(me["data"]["me"]["username"], "admin");
     let refused = run(None, "{ me { id } }", json!({})).await;
     assert_eq!(common::error_code(&refused), "UNAUTHENTICATED");
+    subscribe_and_leave(port, &token).await;
 
-    eventually("the three operations' spans arrive", || {
+    eventually("the operations' spans arrive", || {
         let received = received.clone();
         async move {
             let names: Vec<String> = spans(&received).into_iter().map(|s| s.name).collect();
-            ["mutation Login", "query Me", "query anonymous"]
-                .iter()
-                .all(|wanted| names.iter().any(|name| name == wanted))
+            [
+                "mutation Login",
+                "query Me",
+                "query anonymous",
+                "subscription Feed",
+            ]
+            .iter()
+            .all(|wanted| names.iter().any(|name| name == wanted))
         }
     })
     .await;
@@ -243,6 +279,12 @@ async fn traces_and_metrics_go_out_over_otlp() {
                 .starts_with("SELECT")
         );
     }
+    let feed = named("subscription Feed");
+    assert_eq!(attribute(feed, "enduser.role").as_deref(), Some("ADMIN"));
+    assert_eq!(
+        attribute(feed, "graphql.operation.type").as_deref(),
+        Some("subscription")
+    );
     let refused = named("query anonymous");
     assert_eq!(
         attribute(refused, "error.code").as_deref(),

@@ -122,20 +122,8 @@ impl Executor for PosSchema {
             }
         };
         let (name, kind) = operation_of(&mut request);
-        let caller = request
-            .data
-            .get(&std::any::TypeId::of::<context::Caller>())
-            .and_then(|data| data.downcast_ref::<context::Caller>())
-            .cloned();
-        let span = tracing::info_span!(
-            "graphql",
-            otel.name = %format_args!("{kind} {name}"),
-            graphql.operation.name = %name,
-            graphql.operation.type = kind,
-            enduser.role = tracing::field::Empty,
-            error.code = tracing::field::Empty,
-            otel.status_code = tracing::field::Empty,
-        );
+        let caller = caller_of(&request.data).cloned();
+        let span = operation_span(&name, kind);
         let mut response = self.inner.execute(request).instrument(span.clone()).await;
         errors::classify_response(&mut response, self.limits);
         let code = first_error_code(&response);
@@ -157,15 +145,36 @@ impl Executor for PosSchema {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         match self.prepare(request) {
-            Ok(request) => {
+            Ok(mut request) => {
                 let limits = self.limits;
-                self.inner
-                    .execute_stream_with_session_data(request, session_data.unwrap_or_default())
-                    .map(move |mut response| {
-                        errors::classify_response(&mut response, limits);
-                        response
-                    })
-                    .boxed()
+                let (name, kind) = operation_of(&mut request);
+                let session_data = session_data.unwrap_or_default();
+                let role = caller_of(&request.data)
+                    .or_else(|| caller_of(&session_data))
+                    .and_then(context::Caller::known_role);
+                // One span for the subscription's whole life (its statements inside), entered
+                // whenever the stream is polled; counted once, when it starts.
+                let span = operation_span(&name, kind);
+                if let Some(role) = role {
+                    span.record("enduser.role", role.to_value().as_str());
+                }
+                self.metrics.subscription(&name);
+                let mut events = self
+                    .inner
+                    .execute_stream_with_session_data(request, session_data);
+                futures_util::stream::poll_fn(move |cx| {
+                    let _entered = span.enter();
+                    let mut polled = events.poll_next_unpin(cx);
+                    if let std::task::Poll::Ready(Some(response)) = &mut polled {
+                        errors::classify_response(response, limits);
+                        if let Some(code) = first_error_code(response) {
+                            span.record("error.code", code.as_str());
+                            span.record("otel.status_code", "ERROR");
+                        }
+                    }
+                    polled
+                })
+                .boxed()
             }
             Err(response) => futures_util::stream::once(async move { *response }).boxed(),
         }
@@ -199,6 +208,26 @@ fn operation_of(request: &mut Request) -> (String, &'static str) {
         None => "unknown",
     };
     (name, kind)
+}
+
+/// The span of one operation, named like `mutation Sell`; the role and the error code are
+/// recorded once known.
+fn operation_span(name: &str, kind: &str) -> tracing::Span {
+    tracing::info_span!(
+        "graphql",
+        otel.name = %format_args!("{kind} {name}"),
+        graphql.operation.name = %name,
+        graphql.operation.type = kind,
+        enduser.role = tracing::field::Empty,
+        error.code = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
+    )
+}
+
+/// The caller a request (or a WebSocket's session) carries.
+fn caller_of(data: &Data) -> Option<&context::Caller> {
+    data.get(&std::any::TypeId::of::<context::Caller>())?
+        .downcast_ref::<context::Caller>()
 }
 
 fn first_error_code(response: &Response) -> Option<String> {
