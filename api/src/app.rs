@@ -201,11 +201,14 @@ impl App {
                 .clone()
                 .follow(self.db.clone(), self.config.search_refresh_interval),
         ))];
-        tasks.push(tokio::spawn(domain::db::uncounted(
-            self.metrics
-                .clone()
-                .follow(self.db.clone(), METRICS_SAMPLE_INTERVAL),
-        )));
+        if self.config.otlp_metrics {
+            // Without OTLP, `/metrics` reads them when scraped: nothing to do meanwhile.
+            tasks.push(tokio::spawn(domain::db::uncounted(
+                self.metrics
+                    .clone()
+                    .follow(self.db.clone(), METRICS_SAMPLE_INTERVAL),
+            )));
+        }
         if self.config.worker_mode == WorkerMode::Embedded {
             let runner = Runner::new(
                 self.db.clone(),

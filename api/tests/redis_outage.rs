@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use common::process::free_port;
 use common::{ADMIN_PASSWORD, Backend, TestApp, eventually};
 use serde_json::Value;
 
@@ -24,14 +25,6 @@ fn redis_server(port: u16, extra: &[&str]) -> Option<Child> {
         .spawn()
         .map_err(|e| eprintln!("NOTICE: skipped: cannot start redis-server ({e})"))
         .ok()
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 async fn redis_status(app: &TestApp) -> String {

@@ -775,10 +775,9 @@ struct Vectors {
     scales: Vec<f32>,
     data: Vec<i8>,
     slots: HashMap<Uuid, usize>,
-    /// `words` u64 per vector: bit d is set when dimension d is above `centre[d]`. Empty
-    /// until [`Vectors::recode`] runs with enough vectors.
+    /// [`Vectors::words`] u64 per vector: bit d is set when dimension d is above `centre[d]`.
+    /// Empty until [`Vectors::recode`] runs with enough vectors.
     codes: Vec<u64>,
-    words: usize,
     /// The mean vector the codes are taken around (e5's vectors all lean the same way; their
     /// signs alone would say little), and how many vectors it was the mean of.
     centre: Vec<f32>,
@@ -832,6 +831,11 @@ impl Vectors {
         }
     }
 
+    /// u64 words per code: one bit per dimension.
+    fn words(&self) -> usize {
+        self.dims.div_ceil(64)
+    }
+
     /// Brings the first-pass codes up to date after upserts: all of them, around a new
     /// centre, when the number of vectors moved by a quarter since the centre was taken
     /// (or first reaches [`TWO_STAGE_FROM`]); otherwise only the changed ones.
@@ -858,11 +862,10 @@ impl Vectors {
                 .map(|sum| (sum / count as f64) as f32)
                 .collect();
             self.centred_over = count;
-            self.words = self.dims.div_ceil(64);
-            self.codes = vec![0; count * self.words];
+            self.codes = vec![0; count * self.words()];
             self.uncoded = (0..count).collect();
         }
-        self.codes.resize(count * self.words, 0);
+        self.codes.resize(count * self.words(), 0);
         let mut uncoded = std::mem::take(&mut self.uncoded);
         uncoded.sort_unstable();
         uncoded.dedup();
@@ -870,8 +873,9 @@ impl Vectors {
             let row = &self.data[slot * self.dims..(slot + 1) * self.dims];
             let scale = self.scales[slot];
             let values = row.iter().map(|v| f32::from(*v) * scale);
-            let code = code(values, &self.centre, self.words);
-            self.codes[slot * self.words..(slot + 1) * self.words].copy_from_slice(&code);
+            let words = self.words();
+            let code = code(values, &self.centre, words);
+            self.codes[slot * words..(slot + 1) * words].copy_from_slice(&code);
         }
     }
 
@@ -879,17 +883,17 @@ impl Vectors {
     /// least `20 k`) whose codes differ least from the query's, ties included.
     fn shortlist(&self, query: &[f32], k: usize) -> Option<Vec<usize>> {
         let count = self.ids.len();
-        if self.centred_over == 0 || self.codes.len() != count * self.words {
+        if self.centred_over == 0 || self.codes.len() != count * self.words() {
             return None;
         }
         let wanted = SHORTLIST.max(k * 20);
         if wanted >= count {
             return None;
         }
-        let query = code(query.iter().copied(), &self.centre, self.words);
+        let query = code(query.iter().copied(), &self.centre, self.words());
         let distances: Vec<u16> = self
             .codes
-            .chunks_exact(self.words)
+            .chunks_exact(self.words())
             .map(|code| {
                 code.iter()
                     .zip(&query)
@@ -897,7 +901,7 @@ impl Vectors {
                     .sum()
             })
             .collect();
-        let mut histogram = vec![0usize; self.words * 64 + 1];
+        let mut histogram = vec![0usize; self.words() * 64 + 1];
         for d in &distances {
             histogram[usize::from(*d)] += 1;
         }
