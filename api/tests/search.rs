@@ -93,6 +93,10 @@ both_backends! {
         assert_eq!(signals(&hits[0])[0], "EXACT_CODE");
         let hits = search(&app, &token, "TORN-5", None).await;
         assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
+        // A SKU typed in lower case is still that code.
+        let hits = search(&app, &token, "torn-5", None).await;
+        assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
+        assert_eq!(signals(&hits[0])[0], "EXACT_CODE", "{hits:?}");
 
         // Words: a typo, missing accents, a plural, an unfinished word.
         for (query, expected) in [

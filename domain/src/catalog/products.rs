@@ -75,8 +75,11 @@ pub struct ProductKey {
     pub id: Uuid,
 }
 
+/// The longest a SKU (and so any code) may be, in characters; barcodes take at most 32.
+pub const MAX_CODE_CHARS: usize = 64;
+
 fn parse_sku(raw: &str) -> Result<String> {
-    let sku = text::required(raw, "sku", 64)?;
+    let sku = text::required(raw, "sku", MAX_CODE_CHARS)?;
     if sku.chars().any(char::is_whitespace) {
         return Err(Error::bad_input("sku", "sku must not contain spaces"));
     }
@@ -419,22 +422,50 @@ pub async fn by_code(conn: &impl ConnectionTrait, code: &str) -> Result<Option<p
     if code.is_empty() {
         return Ok(None);
     }
-    let found = product::Entity::find()
+    with_code(conn, &[code]).await
+}
+
+/// What a search box's text finds as a code: the product whose barcode, or else SKU, is
+/// exactly `text`; failing that, the one whose barcode or SKU is `text` in upper case (a
+/// cashier may type a SKU in lower case). Archived products too. One statement, and none at
+/// all for text that cannot be a code: codes have no spaces and at most [`MAX_CODE_CHARS`]
+/// characters.
+pub async fn by_typed_code(
+    conn: &impl ConnectionTrait,
+    text: &str,
+) -> Result<Option<product::Model>> {
+    let code = text.trim();
+    if code.is_empty()
+        || code.chars().count() > MAX_CODE_CHARS
+        || code.chars().any(char::is_whitespace)
+    {
+        return Ok(None);
+    }
+    with_code(conn, &[code, &code.to_uppercase()]).await
+}
+
+/// In one statement, the product with the first of `candidates` as its barcode, or else as its
+/// SKU, trying each candidate in turn.
+async fn with_code(
+    conn: &impl ConnectionTrait,
+    candidates: &[&str],
+) -> Result<Option<product::Model>> {
+    let mut found = product::Entity::find()
         .filter(
             product::Column::Barcode
-                .eq(code)
-                .or(product::Column::Sku.eq(code)),
+                .is_in(candidates.iter().copied())
+                .or(product::Column::Sku.is_in(candidates.iter().copied())),
         )
-        .limit(2)
+        .limit(2 * candidates.len() as u64)
         .all(conn)
         .await?;
-    let by_barcode = found
-        .iter()
-        .position(|p| p.barcode.as_deref() == Some(code));
-    Ok(match by_barcode {
-        Some(index) => found.into_iter().nth(index),
-        None => found.into_iter().next(),
-    })
+    let preferred = candidates.iter().find_map(|wanted| {
+        found
+            .iter()
+            .position(|p| p.barcode.as_deref() == Some(*wanted))
+            .or_else(|| found.iter().position(|p| p.sku == *wanted))
+    });
+    Ok(preferred.map(|index| found.swap_remove(index)))
 }
 
 /// A page of products by name.

@@ -346,13 +346,7 @@ impl SearchIndex {
         };
 
         if signals.exact
-            && let Some(product) = match products::by_code(conn, query).await? {
-                // SKUs are upper case; a cashier may type them in lower case.
-                None if query != query.to_uppercase() => {
-                    products::by_code(conn, &query.to_uppercase()).await?
-                }
-                found => found,
-            }
+            && let Some(product) = products::by_typed_code(conn, query).await?
             && product.active
         {
             // Above anything the fusion can give (at most one point per signal).
