@@ -1,7 +1,9 @@
 //! The catalog benchmark: a catalog of 100,000 products on PostgreSQL, read the way the back
 //! office lists it (`products(first: 100)`, every field of the contract's Products operation,
 //! first page and pages deep in the list) and the way a scanner looks a code up
-//! (`productByCode`).
+//! (`productByCode`). The first page and the lookup run next to pgbench running the same
+//! statements as plain SQL (`pgbench/products-page.pgbench`, `pgbench/product-by-code.pgbench`)
+//! at the same client counts: the machine's limit for them, and the API's share of it.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,6 +22,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::load::{self, Outcome, Settings};
+use crate::pgbench;
 use crate::server::{ADMIN_PASSWORD, Server};
 
 /// The contract's Products operation (api/tests/contract/operations.graphql), as sent.
@@ -69,7 +72,14 @@ pub fn run(
             settings.measure.as_secs(),
             settings.warm_up.as_secs()
         );
-        println!("{}", Outcome::header());
+        println!(
+            "{}   {:>10} {:>9} {:>9} {:>8}",
+            Outcome::header(),
+            "pgbench/s",
+            "pgb p50",
+            "pgb p99",
+            "API/pgb"
+        );
 
         let first_page: load::NextRequest =
             Arc::new(|_, _| json!({ "query": PRODUCTS, "variables": { "first": 100 } }));
@@ -84,10 +94,15 @@ pub fn run(
             let n = rand::thread_rng().gen_range(0..products);
             json!({ "query": PRODUCT_BY_CODE, "variables": { "code": barcode(n) } })
         });
-        for (name, next) in [
-            ("products(first:100) page 1", first_page),
-            ("products(first:100) deep", deep_page),
-            ("productByCode", by_code),
+        // Each scenario with the plain-SQL script of the same statements, when it has one.
+        for (name, next, baseline) in [
+            (
+                "products(first:100) page 1",
+                first_page,
+                Some("products-page.pgbench"),
+            ),
+            ("products(first:100) deep", deep_page, None),
+            ("productByCode", by_code, Some("product-by-code.pgbench")),
         ] {
             if only.is_some_and(|only| !name.contains(only)) {
                 continue;
@@ -101,7 +116,20 @@ pub fn run(
                     next.clone(),
                 )
                 .await;
-                println!("{}", outcome.row(name, n));
+                let row = outcome.row(name, n);
+                match baseline {
+                    Some(script) => {
+                        let plain = pgbench::run(database_url, script, n, settings)?;
+                        println!(
+                            "{row}   {:>10.1} {:>9.2} {:>9.2} {:>8.2}",
+                            plain.per_second,
+                            plain.p50.as_secs_f64() * 1000.0,
+                            plain.p99.as_secs_f64() * 1000.0,
+                            outcome.per_second / plain.per_second
+                        );
+                    }
+                    None => println!("{row}"),
+                }
             }
         }
         anyhow::Ok(())

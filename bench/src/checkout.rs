@@ -2,8 +2,6 @@
 //! same sale as plain SQL run by pgbench (`pgbench/sale.pgbench`, the machine's physical limit
 //! for a checkout), at the same client counts, in the same run.
 
-use std::path::Path;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -21,6 +19,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::load::{self, Outcome, Settings};
+use crate::pgbench;
 use crate::server::{ADMIN_PASSWORD, Server};
 
 /// Products sold, as many as pgbench's script has stock rows.
@@ -113,7 +112,7 @@ pub fn run(
             })
         };
         let outcome = runtime.block_on(load::run(&url, &tokens, n, settings, next));
-        let pgbench = pgbench(pgbench_url, n, settings)?;
+        let pgbench = pgbench::run(pgbench_url, "sale.pgbench", n, settings)?.per_second;
         println!(
             "{}   {:>10.1} {:>9.2}",
             outcome.row("createSale (3 lines, cash)", n),
@@ -290,46 +289,13 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<Vec<Uuid>> {
     Ok(ids)
 }
 
-fn script(name: &str) -> String {
-    format!("{}/pgbench/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
 /// Creates pgbench's database when missing and (re)loads its schema.
 fn prepare_pgbench(runtime: &tokio::runtime::Runtime, url: &str) -> anyhow::Result<()> {
-    let schema = std::fs::read_to_string(script("sale-schema.sql"))?;
+    let schema = std::fs::read_to_string(pgbench::script("sale-schema.sql"))?;
     runtime.block_on(async {
         let target = domain::db::DatabaseTarget::parse(url).map_err(anyhow::Error::msg)?;
         let db = domain::db::connect(&target, 1, Default::default()).await?;
         db.execute_unprepared(&schema).await?;
         anyhow::Ok(())
     })
-}
-
-/// Runs `pgbench/sale.pgbench` at `clients` clients and returns its transactions per second.
-fn pgbench(url: &str, clients: usize, settings: Settings) -> anyhow::Result<f64> {
-    let script = script("sale.pgbench");
-    if !Path::new(&script).exists() {
-        bail!("{script} is missing");
-    }
-    let output = Command::new("pgbench")
-        .args(["-n", "-M", "prepared", "-j", "2"])
-        .args(["-c", &clients.to_string()])
-        .args(["-T", &settings.measure.as_secs().to_string()])
-        .args(["-f", &script, url])
-        .output()
-        .context("running pgbench (Debian: apt install postgresql-client)")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    if !output.status.success() {
-        bail!(
-            "pgbench failed: {}{}",
-            stdout,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    stdout
-        .lines()
-        .find_map(|line| line.strip_prefix("tps = "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .and_then(|tps| tps.parse().ok())
-        .with_context(|| format!("no tps in pgbench's output: {stdout}"))
 }

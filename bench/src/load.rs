@@ -19,25 +19,37 @@ pub struct Outcome {
     pub errors: usize,
     pub per_second: f64,
     pub p50: Duration,
+    pub p90: Duration,
     pub p99: Duration,
+    pub max: Duration,
 }
 
 impl Outcome {
     pub fn row(&self, scenario: &str, clients: usize) -> String {
         format!(
-            "{scenario:<28} {clients:>7} {:>9} {:>7} {:>10.1} {:>9.2} {:>9.2}",
+            "{scenario:<28} {clients:>7} {:>9} {:>7} {:>10.1} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
             self.requests,
             self.errors,
             self.per_second,
             self.p50.as_secs_f64() * 1000.0,
-            self.p99.as_secs_f64() * 1000.0
+            self.p90.as_secs_f64() * 1000.0,
+            self.p99.as_secs_f64() * 1000.0,
+            self.max.as_secs_f64() * 1000.0
         )
     }
 
     pub fn header() -> String {
         format!(
-            "{:<28} {:>7} {:>9} {:>7} {:>10} {:>9} {:>9}",
-            "scenario", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms"
+            "{:<28} {:>7} {:>9} {:>7} {:>10} {:>9} {:>9} {:>9} {:>9}",
+            "scenario",
+            "clients",
+            "requests",
+            "errors",
+            "req/s",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms"
         )
     }
 }
@@ -122,20 +134,25 @@ pub async fn run(
         }
     }
     latencies.sort();
-    let percentile = |p: f64| -> Duration {
-        if latencies.is_empty() {
-            return Duration::ZERO;
-        }
-        let index = ((latencies.len() as f64) * p).ceil() as usize;
-        latencies[index.clamp(1, latencies.len()) - 1]
-    };
+    let at = |p: f64| percentile(&latencies, p);
     Outcome {
         requests: latencies.len(),
         errors,
         per_second: latencies.len() as f64 / settings.measure.as_secs_f64(),
-        p50: percentile(0.50),
-        p99: percentile(0.99),
+        p50: at(0.50),
+        p90: at(0.90),
+        p99: at(0.99),
+        max: at(1.0),
     }
+}
+
+/// The latency below which a share `p` of `sorted` falls (nearest rank); zero when empty.
+pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64) * p).ceil() as usize;
+    sorted[index.clamp(1, sorted.len()) - 1]
 }
 
 /// Logs in and returns an access token.

@@ -23,6 +23,7 @@ mod backup;
 mod catalog;
 mod checkout;
 mod load;
+mod pgbench;
 mod report;
 mod search;
 mod search_eval;

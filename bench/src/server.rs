@@ -36,6 +36,7 @@ impl Server {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .thread_name("pos-api")
                 .worker_threads(2)
                 .enable_all()
                 .build()
