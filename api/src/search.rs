@@ -1,21 +1,27 @@
 //! The search service of one `pos-api` instance: the index (see `domain::search`), the
 //! embedding model for queries, and the loop that keeps the index current.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use domain::search::{Hit, SearchIndex, Signals};
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, oneshot};
 use worker::Embedder;
 
 /// Query embeddings kept (cashiers type the same words all day).
 const QUERY_CACHE: u64 = 10_000;
 
+/// The most queries embedded in one run of the model. Measured with e5-small on 2 threads:
+/// one query alone 6.1 ms, 2.9 ms each in a batch of 8, 2.8 ms in 16, 3.7 ms in 32 (longer
+/// padding).
+const QUERY_BATCH: usize = 16;
+
 pub struct Search {
     pub index: SearchIndex,
     pub embedder: Option<Arc<Embedder>>,
+    batcher: Option<QueryBatcher>,
     queries: moka::future::Cache<String, Arc<Vec<f32>>>,
     /// Rung after a local product change, so the index follows it at once.
     changed: Notify,
@@ -24,9 +30,16 @@ pub struct Search {
 
 impl Search {
     pub fn new(embedder: Option<Arc<Embedder>>) -> domain::Result<Self> {
+        let batcher = match &embedder {
+            Some(embedder) => Some(QueryBatcher::start(embedder.clone()).map_err(|err| {
+                domain::Error::internal(format!("starting the query embedder: {err}"))
+            })?),
+            None => None,
+        };
         Ok(Self {
             index: SearchIndex::new(embedder.as_ref().map(|e| e.name().to_owned()))?,
             embedder,
+            batcher,
             queries: moka::future::Cache::new(QUERY_CACHE),
             changed: Notify::new(),
             loaded: AtomicBool::new(false),
@@ -73,17 +86,12 @@ impl Search {
     /// The query's embedding, from the cache or the model; `None` without a model (or when
     /// the model fails, which is logged: search goes on with the other signals).
     pub async fn query_vector(&self, query: &str) -> Option<Arc<Vec<f32>>> {
-        let embedder = self.embedder.clone()?;
+        let batcher = self.batcher.as_ref()?;
         let key = domain::text::fold(query);
         let computed = self
             .queries
             .try_get_with(key, async move {
-                let text = query.to_owned();
-                tokio::task::spawn_blocking(move || embedder.embed_query(&text))
-                    .await
-                    .map_err(anyhow::Error::from)
-                    .and_then(|r| r)
-                    .map(Arc::new)
+                batcher.embed(query.to_owned()).await.map(Arc::new)
             })
             .await;
         match computed {
@@ -126,5 +134,60 @@ impl Search {
                 signals,
             )
             .await
+    }
+}
+
+/// A query waiting for its embedding, and where to send it.
+type Waiting = (String, oneshot::Sender<Result<Vec<f32>, String>>);
+
+/// Embeds search queries on a thread of its own, in batches: while the model runs one batch,
+/// the queries that arrive wait, and the next run takes them all (up to [`QUERY_BATCH`]). One
+/// query alone goes straight through; under load, each query costs the model about half as
+/// much. The thread ends when the batcher is dropped.
+struct QueryBatcher {
+    queue: mpsc::Sender<Waiting>,
+}
+
+impl QueryBatcher {
+    fn start(embedder: Arc<Embedder>) -> std::io::Result<Self> {
+        let (queue, waiting) = mpsc::channel::<Waiting>();
+        std::thread::Builder::new()
+            .name("query-embedder".to_owned())
+            .spawn(move || {
+                while let Ok(first) = waiting.recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < QUERY_BATCH {
+                        match waiting.try_recv() {
+                            Ok(next) => batch.push(next),
+                            Err(_) => break,
+                        }
+                    }
+                    let texts: Vec<&str> = batch.iter().map(|(text, _)| text.as_str()).collect();
+                    match embedder.embed_queries(&texts) {
+                        Ok(vectors) => {
+                            for ((_, reply), vector) in batch.into_iter().zip(vectors) {
+                                let _ = reply.send(Ok(vector));
+                            }
+                        }
+                        Err(err) => {
+                            let err = format!("{err:#}");
+                            for (_, reply) in batch {
+                                let _ = reply.send(Err(err.clone()));
+                            }
+                        }
+                    }
+                }
+            })?;
+        Ok(QueryBatcher { queue })
+    }
+
+    async fn embed(&self, query: String) -> anyhow::Result<Vec<f32>> {
+        let (reply, answer) = oneshot::channel();
+        let stopped = || anyhow::anyhow!("the query embedder stopped");
+        self.queue.send((query, reply)).map_err(|_| stopped())?;
+        answer
+            .await
+            .map_err(|_| stopped())?
+            .map_err(anyhow::Error::msg)
     }
 }

@@ -308,3 +308,40 @@ both_backends! {
         running.await.unwrap();
     }
 }
+
+/// Queries that arrive together are embedded together, and each still gets its own vector:
+/// the same, to rounding, as that query embedded alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_embedded_together_get_their_own_vectors() {
+    let Some(vars) = model_vars() else { return };
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = Backend::Sqlite.spawn_with(&vars).await;
+    let embedder = app.app.embedder.clone().expect("the model is loaded");
+    let queries = [
+        "leche entera",
+        "refresco de cola sin azúcar",
+        "headache pills",
+        "tornillos de 5 mm para madera",
+        "pan",
+        "café molido natural de Colombia 250 g",
+        "whole milk",
+        "agua 2 litros",
+    ];
+    let search = app.app.search.clone();
+    let together = futures_util::future::join_all(
+        queries
+            .iter()
+            .map(|query| {
+                let search = search.clone();
+                async move { search.query_vector(query).await }
+            })
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    for (query, vector) in queries.iter().zip(together) {
+        let vector = vector.expect("an embedding");
+        let alone = embedder.embed_query(query).unwrap();
+        let cosine: f32 = vector.iter().zip(&alone).map(|(a, b)| a * b).sum();
+        assert!(cosine > 0.999, "{query}: cosine {cosine} to itself alone");
+    }
+}

@@ -116,9 +116,22 @@ impl Embedder {
 
     /// The embedding of a search query.
     pub fn embed_query(&self, query: &str) -> anyhow::Result<Vec<f32>> {
-        self.embed(&[format!("query: {query}")], 1)?
+        self.embed_queries(&[query])?
             .pop()
             .ok_or_else(|| anyhow::anyhow!("the model returned no embedding"))
+    }
+
+    /// The embeddings of search queries, in order, in one run of the model.
+    pub fn embed_queries(&self, queries: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let prefixed: Vec<String> = queries.iter().map(|q| format!("query: {q}")).collect();
+        let vectors = self.embed(&prefixed, prefixed.len().max(1))?;
+        anyhow::ensure!(
+            vectors.len() == queries.len(),
+            "the model returned {} embeddings for {} queries",
+            vectors.len(),
+            queries.len()
+        );
+        Ok(vectors)
     }
 
     /// Raw batched embedding, the prefixes already applied (the benchmark compares the
