@@ -89,6 +89,7 @@ pub fn run(
     let loaded_in = started.elapsed();
     let rss_loaded = rss_kib();
     let queries = Arc::new(queries()?);
+    let model_alone = model_alone(&server, &queries)?;
     runtime.block_on(async {
         let url = server.url();
         let token = load::login(&url, "admin", ADMIN_PASSWORD).await?;
@@ -104,6 +105,7 @@ pub fn run(
             rss_before / 1024,
             rss_loaded / 1024
         );
+        println!("{model_alone}");
         println!("{}", Outcome::header());
         let cached: load::NextRequest = {
             let queries = queries.clone();
@@ -130,6 +132,42 @@ pub fn run(
     })?;
     drop(server);
     Ok(())
+}
+
+/// How long the model alone takes to embed one query, and 16 queries in one run (as the
+/// server's batcher does when 16 clients each wait on new words): the floor under "new words"
+/// latency, whatever the rest of the server does. Medians of 5, on this thread, before any load.
+fn model_alone(server: &Server, queries: &[String]) -> anyhow::Result<String> {
+    let embedder = server
+        .app
+        .embedder
+        .clone()
+        .context("no embedding model: run scripts/fetch-model.sh first")?;
+    let timed = |count: usize| -> anyhow::Result<Duration> {
+        let mut times = Vec::new();
+        for round in 0..5 {
+            let texts: Vec<String> = queries
+                .iter()
+                .cycle()
+                .take(count)
+                .enumerate()
+                .map(|(i, q)| format!("{q} {round}y{i}"))
+                .collect();
+            let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let started = Instant::now();
+            embedder.embed_queries(&texts)?;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        Ok(times[times.len() / 2])
+    };
+    let (one, sixteen) = (timed(1)?, timed(16)?);
+    Ok(format!(
+        "the model alone, medians of 5: 1 query {:.1} ms; 16 queries in one run {:.1} ms ({:.1} ms each)",
+        one.as_secs_f64() * 1000.0,
+        sixteen.as_secs_f64() * 1000.0,
+        sixteen.as_secs_f64() * 1000.0 / 16.0
+    ))
 }
 
 /// Stores a vector for every product that has none: one embedding per distinct name pattern
