@@ -345,3 +345,30 @@ async fn queries_embedded_together_get_their_own_vectors() {
         assert!(cosine > 0.999, "{query}: cosine {cosine} to itself alone");
     }
 }
+
+both_backends! {
+    async fn repeated_queries_follow_a_changed_vector(backend) {
+        let Some((app, token, ids)) = shop(&backend).await else { return };
+        let pills = ids[4].clone();
+        // Asked twice: the second answer may come from the semantic cache.
+        for _ in 0..2 {
+            let hits = search(&app, &token, "headache pills", None).await;
+            assert_eq!(hits[0]["product"]["id"], pills.as_str(), "{hits:?}");
+        }
+
+        // The product becomes something else: once its new vector is in the index, the same
+        // words no longer find it first.
+        app.ok(
+            &token,
+            "mutation($id: ID!) { updateProduct(id: $id, input: { name: \"Tornillo hexagonal 8 mm\", description: \"Acero galvanizado\" }) { id } }",
+            json!({ "id": pills }),
+        )
+        .await;
+        let (app_ref, token_ref, pills_ref) = (&app, &token, pills.as_str());
+        eventually("search follows the new vector", || async move {
+            let hits = search(app_ref, token_ref, "headache pills", None).await;
+            hits.first().is_some_and(|h| h["product"]["id"] != pills_ref)
+        })
+        .await;
+    }
+}

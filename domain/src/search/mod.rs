@@ -37,7 +37,8 @@
 //! or better (0.996 measured on clustered vectors that all lean one way, as e5's do).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, Utc};
 use entity::{category, product, product_embedding};
@@ -202,7 +203,19 @@ pub struct SearchIndex {
     /// The model whose vectors count; `None` turns the semantic signal off.
     model: Option<String>,
     since: Mutex<Watermarks>,
+    /// Counts the changes to `vectors` and `active`; bumped under their write locks.
+    generation: AtomicU64,
+    /// Each query's semantic candidates, with the generation they were computed at: served
+    /// again only while the index is unchanged (the same words come back all day at a till, and
+    /// the scan is most of a search's work).
+    semantic: moka::sync::Cache<String, (u64, Candidates)>,
 }
+
+/// Products and their cosines to a query, best first.
+type Candidates = Arc<Vec<(Uuid, f32)>>;
+
+/// Queries whose semantic candidates are kept.
+const SEMANTIC_CACHE: u64 = 10_000;
 
 /// How far each table has been read, and the version (`updated_at`) of each row indexed, so
 /// the overlap window does not index the same row again.
@@ -231,6 +244,8 @@ impl SearchIndex {
             active: RwLock::new(HashSet::new()),
             model,
             since: Mutex::new(Watermarks::default()),
+            generation: AtomicU64::new(0),
+            semantic: moka::sync::Cache::new(SEMANTIC_CACHE),
         })
     }
 
@@ -267,6 +282,7 @@ impl SearchIndex {
             let categories = category_labels(conn).await?;
             {
                 let mut active = self.active.write().map_err(poisoned)?;
+                self.generation.fetch_add(1, Ordering::AcqRel);
                 for p in &changed {
                     if p.active {
                         active.insert(p.id);
@@ -297,6 +313,7 @@ impl SearchIndex {
         }
         if !rows.is_empty() {
             let mut vectors = self.vectors.write().map_err(poisoned)?;
+            self.generation.fetch_add(1, Ordering::AcqRel);
             for row in &rows {
                 if let Some(vector) = vector_from_bytes(&row.vector) {
                     vectors.upsert(row.product_id, &vector);
@@ -376,15 +393,11 @@ impl SearchIndex {
         if signals.semantic
             && let Some(query_vector) = query_vector
         {
-            let hits =
-                self.vectors
-                    .read()
-                    .map_err(poisoned)?
-                    .nearest(query_vector, CANDIDATES, |id| active.contains(id));
+            let hits = self.semantic_candidates(query, query_vector, &active)?;
             let fusion = signals.fusion;
             let best = hits.first().map_or(0.0, |(_, cosine)| *cosine);
-            for (rank, (id, _)) in hits
-                .into_iter()
+            for (rank, &(id, _)) in hits
+                .iter()
                 .take_while(|(_, cosine)| best - cosine <= fusion.semantic_margin)
                 .enumerate()
             {
@@ -403,6 +416,31 @@ impl SearchIndex {
                 .then(a.product_id.cmp(&b.product_id))
         });
         hits.truncate(first);
+        Ok(hits)
+    }
+}
+
+impl SearchIndex {
+    /// The [`CANDIDATES`] products nearest to `query`'s embedding among `active`, best first:
+    /// from the cache when computed at the index's current generation. The caller holds the
+    /// `active` read lock and this holds the `vectors` one, so no refresh runs between reading
+    /// the generation and scanning: what is cached is what that generation holds.
+    fn semantic_candidates(
+        &self,
+        query: &str,
+        query_vector: &[f32],
+        active: &HashSet<Uuid>,
+    ) -> Result<Candidates> {
+        let vectors = self.vectors.read().map_err(poisoned)?;
+        let generation = self.generation.load(Ordering::Acquire);
+        if let Some((computed_at, hits)) = self.semantic.get(query)
+            && computed_at == generation
+        {
+            return Ok(hits);
+        }
+        let hits = Arc::new(vectors.nearest(query_vector, CANDIDATES, |id| active.contains(id)));
+        self.semantic
+            .insert(query.to_owned(), (generation, hits.clone()));
         Ok(hits)
     }
 }
