@@ -56,7 +56,7 @@ struct Cli {
     /// Client counts to run each scenario at.
     #[arg(long, value_delimiter = ',')]
     clients: Option<Vec<usize>>,
-    /// Only the scenarios whose name contains this.
+    /// Only the scenarios whose name contains this (catalog and search).
     #[arg(long)]
     only: Option<String>,
     #[command(subcommand)]
@@ -150,6 +150,7 @@ fn main() -> anyhow::Result<()> {
             products,
             &cli.clients.unwrap_or_else(|| vec![1, 16]),
             settings,
+            cli.only.as_deref(),
         ),
         Benchmark::Reindex { products, runs } => search::reindex(
             &database(&cli.postgres_url, "pos_bench_reindex"),

@@ -60,6 +60,7 @@ pub fn run(
     products: usize,
     clients: &[usize],
     settings: Settings,
+    only: Option<&str>,
 ) -> anyhow::Result<()> {
     let rss_before = rss_kib();
     let runtime = crate::load::runtime()?;
@@ -122,6 +123,9 @@ pub fn run(
             })
         };
         for (name, next) in [("searchProducts cached", cached), ("searchProducts new words", fresh)] {
+            if only.is_some_and(|only| !name.contains(only)) {
+                continue;
+            }
             for &n in clients {
                 let outcome = load::run(&url, std::slice::from_ref(&token), n, settings, next.clone()).await;
                 println!("{}", outcome.row(name, n));
