@@ -28,15 +28,7 @@ fn redis_server(port: u16, extra: &[&str]) -> Option<Child> {
 }
 
 async fn redis_status(app: &TestApp) -> String {
-    let ready: Value = app
-        .client
-        .get(app.url("/ready"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready = common::json_of(app.client.get(app.url("/ready"))).await;
     assert_eq!(ready["status"], "ready", "{ready}");
     ready["checks"]["redis"]["status"]
         .as_str()

@@ -159,16 +159,13 @@ async fn subscribe_and_leave(port: u16, token: &str) {
     let mut socket = common::ws::connect(&format!("127.0.0.1:{port}"), token).await;
     let ack = common::ws::next_text(&mut socket).await;
     assert!(ack.contains("connection_ack"), "{ack}");
-    let locations: Value = reqwest::Client::new()
-        .post(format!("http://127.0.0.1:{port}/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": "{ locations { id } }" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let locations = common::json_of(
+        reqwest::Client::new()
+            .post(format!("http://127.0.0.1:{port}/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": "{ locations { id } }" })),
+    )
+    .await;
     let location = locations["data"]["locations"][0]["id"].clone();
     let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
         "query": "subscription Feed($l: ID!) { salesFeed(locationId: $l) { id } }",

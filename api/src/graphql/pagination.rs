@@ -63,8 +63,7 @@ pub type CountFn = Box<dyn Fn() -> BoxFuture<'static, Result<u64, Error>> + Send
 
 /// Where a page sits in its list.
 #[derive(SimpleObject, Clone)]
-// Every field is at hand: resolved in turn, without the task set concurrent resolution allocates
-// per object (a page of 100 products holds hundreds of these).
+// Every field is at hand: resolved in turn (see `Money`).
 #[graphql(serial)]
 pub struct PageInfo {
     /// Whether more items follow this page.
@@ -163,7 +162,7 @@ macro_rules! connection_type {
         }
 
         #[doc = concat!("One of the ", $items, " of a page, with its cursor.")]
-        // Both fields are at hand: resolved in turn (see PageInfo).
+        // Both fields are at hand: resolved in turn (see `Money`).
         #[async_graphql::Object(serial)]
         impl $edge {
             /// Opaque position of this item; pass it as `after` to continue after it.

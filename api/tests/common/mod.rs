@@ -190,13 +190,7 @@ impl TestApp {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        request
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("JSON body")
+        json_of(request).await
     }
 
     pub async fn try_login(&self, username: &str, password: &str) -> Value {
@@ -383,6 +377,17 @@ fn env_or_notice(var: &'static str, what: &str) -> Option<String> {
 }
 
 /// The error code of the first error of a response.
+/// Sends `request` and reads its answer as JSON; panics when either fails.
+pub async fn json_of(request: reqwest::RequestBuilder) -> Value {
+    request
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON body")
+}
+
 pub fn error_code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()

@@ -40,8 +40,7 @@ impl From<tax_rate::Model> for TaxRate {
 }
 
 /// A VAT rate products can carry.
-// Every field is at hand: resolved in turn, without the task set concurrent resolution allocates
-// per object (a page of 100 products holds hundreds of these).
+// Every field is at hand: resolved in turn (see `Money`).
 #[Object(serial)]
 impl TaxRate {
     /// Unique ID (UUID).
@@ -70,8 +69,7 @@ impl From<category::Model> for Category {
 }
 
 /// A product category; categories form a tree.
-// Every field is at hand: resolved in turn, without the task set concurrent resolution allocates
-// per object (a page of 100 products holds hundreds of these).
+// Every field is at hand: resolved in turn (see `Money`).
 #[Object(serial)]
 impl Category {
     /// Unique ID (UUID).
@@ -333,8 +331,7 @@ pub struct StockLevel {
 }
 
 /// Stock of one product at one location.
-// Every field is at hand: resolved in turn, without the task set concurrent resolution allocates
-// per object (a page of 100 products holds hundreds of these).
+// Every field is at hand: resolved in turn (see `Money`).
 #[Object(serial)]
 impl StockLevel {
     /// The location.

@@ -13,8 +13,7 @@ impl From<location::Model> for Location {
 }
 
 /// A store or warehouse. Every location sells in the shop's one currency.
-// Every field is at hand: resolved in turn, without the task set concurrent resolution allocates
-// per object (a page of 100 products holds hundreds of these).
+// Every field is at hand: resolved in turn (see `Money`).
 #[Object(serial)]
 impl Location {
     /// Unique ID (UUID).
