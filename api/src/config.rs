@@ -273,7 +273,7 @@ impl Config {
                 .get("BACKUP_ENCRYPTION_KEY")
                 .map(|key| domain::backups::EncryptionKey::parse(&key))
                 .transpose()
-                .map_err(|m| env.error("BACKUP_ENCRYPTION_KEY", m))?,
+                .map_err(|m| env.error("BACKUP_ENCRYPTION_KEY", m.to_string()))?,
             worker_mode: match env.get("WORKER_MODE").as_deref() {
                 None | Some("embedded") => WorkerMode::Embedded,
                 Some("external") => WorkerMode::External,

@@ -37,8 +37,8 @@ pub enum Event {
     },
 }
 
-impl From<&domain::sales::Alert> for Event {
-    fn from(alert: &domain::sales::Alert) -> Self {
+impl From<&domain::inventory::Alert> for Event {
+    fn from(alert: &domain::inventory::Alert) -> Self {
         Event::LowStock {
             product_id: alert.product_id,
             location_id: alert.location_id,

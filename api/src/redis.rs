@@ -6,6 +6,7 @@
 
 use std::time::Duration;
 
+use domain::auth::SharedStoreError;
 use fred::clients::SubscriberClient;
 use fred::prelude::{
     Builder, ClientLike, Config, EventInterface, PubsubInterface, ReconnectPolicy,
@@ -111,16 +112,16 @@ const COMMAND_TIMEOUT: Duration = Duration::from_millis(300);
 
 async fn bounded<T>(
     command: impl std::future::Future<Output = Result<T, fred::error::Error>>,
-) -> Result<T, String> {
+) -> Result<T, SharedStoreError> {
     match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
-        Ok(result) => result.map_err(|e| e.to_string()),
-        Err(_) => Err("Redis did not answer in time".to_owned()),
+        Ok(result) => result.map_err(|e| SharedStoreError::Failed(Box::new(e))),
+        Err(_) => Err(SharedStoreError::Timeout(COMMAND_TIMEOUT)),
     }
 }
 
 #[async_trait::async_trait]
 impl domain::auth::SharedCounters for RedisCounters {
-    async fn add(&self, key: &str, window: Duration) -> Result<(), String> {
+    async fn add(&self, key: &str, window: Duration) -> Result<(), SharedStoreError> {
         use fred::prelude::KeysInterface;
         use fred::types::{Expiration, SetOptions};
         let key = format!("{}{key}", self.prefix);
@@ -137,7 +138,7 @@ impl domain::auth::SharedCounters for RedisCounters {
         Ok(())
     }
 
-    async fn read(&self, key: &str) -> Result<Option<(u32, Duration)>, String> {
+    async fn read(&self, key: &str) -> Result<Option<(u32, Duration)>, SharedStoreError> {
         use fred::prelude::KeysInterface;
         let key = format!("{}{key}", self.prefix);
         let count: Option<u32> = bounded(self.client.get(key.as_str())).await?;
@@ -151,7 +152,7 @@ impl domain::auth::SharedCounters for RedisCounters {
         )))
     }
 
-    async fn clear(&self, key: &str) -> Result<(), String> {
+    async fn clear(&self, key: &str) -> Result<(), SharedStoreError> {
         use fred::prelude::KeysInterface;
         bounded(self.client.del::<(), _>(format!("{}{key}", self.prefix))).await
     }
@@ -170,15 +171,16 @@ pub struct CodeCache {
 
 const CODE_TTL: Duration = Duration::from_secs(600);
 
-impl CodeCache {
-    pub async fn get(&self, code: &str) -> Option<uuid::Uuid> {
+#[async_trait::async_trait]
+impl domain::catalog::products::CodeCache for CodeCache {
+    async fn get(&self, code: &str) -> Option<uuid::Uuid> {
         use fred::prelude::KeysInterface;
         let key = format!("{}{code}", self.prefix);
         let id: Option<String> = bounded(self.client.get(key.as_str())).await.ok()?;
         id.and_then(|id| uuid::Uuid::parse_str(&id).ok())
     }
 
-    pub async fn put(&self, code: &str, id: uuid::Uuid) {
+    async fn put(&self, code: &str, id: uuid::Uuid) {
         use fred::prelude::KeysInterface;
         use fred::types::Expiration;
         let key = format!("{}{code}", self.prefix);
@@ -192,8 +194,10 @@ impl CodeCache {
         ))
         .await;
     }
+}
 
-    pub async fn forget(&self, codes: &[&str]) {
+impl CodeCache {
+    pub async fn forget(&self, codes: &[String]) {
         use fred::prelude::KeysInterface;
         let keys: Vec<String> = codes
             .iter()
@@ -215,7 +219,11 @@ pub struct RedisRevocations {
 
 #[async_trait::async_trait]
 impl domain::auth::SharedRevocations for RedisRevocations {
-    async fn end(&self, sessions: &[uuid::Uuid], keep_for: Duration) -> Result<(), String> {
+    async fn end(
+        &self,
+        sessions: &[uuid::Uuid],
+        keep_for: Duration,
+    ) -> Result<(), SharedStoreError> {
         use fred::prelude::KeysInterface;
         use fred::types::Expiration;
         let millis = i64::try_from(keep_for.as_millis())
@@ -234,7 +242,7 @@ impl domain::auth::SharedRevocations for RedisRevocations {
         Ok(())
     }
 
-    async fn has_ended(&self, session: uuid::Uuid) -> Result<bool, String> {
+    async fn has_ended(&self, session: uuid::Uuid) -> Result<bool, SharedStoreError> {
         use fred::prelude::KeysInterface;
         let found: i64 = bounded(self.client.exists(format!("{}{session}", self.prefix))).await?;
         Ok(found > 0)

@@ -103,14 +103,16 @@ impl Search {
         }
     }
 
-    /// Searches with every signal available.
-    pub async fn search(
+    /// Searches with every signal available: at most `first` products, best first, each with
+    /// its hit.
+    pub async fn find(
         &self,
         db: &DatabaseConnection,
         query: &str,
         first: usize,
-    ) -> domain::Result<Vec<Hit>> {
-        self.search_with(db, query, first, Signals::ALL).await
+    ) -> domain::Result<Vec<(Hit, entity::product::Model)>> {
+        let hits = self.search_with(db, query, first, Signals::ALL).await?;
+        domain::search::with_products(db, hits).await
     }
 
     pub async fn search_with(

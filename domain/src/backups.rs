@@ -26,6 +26,66 @@ use crate::db::DatabaseTarget;
 use crate::error::{Result, unique_violation};
 use crate::pagination::{Page, PageRequest};
 
+/// Why a backup or a restore failed; its text is what a failed run records.
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot run {} ({source}): {hint}", program.display())]
+    Spawn {
+        program: PathBuf,
+        hint: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{program} failed ({status}): {message}")]
+    Failed {
+        program: &'static str,
+        status: std::process::ExitStatus,
+        message: String,
+    },
+    #[error("{0} gave no output stream")]
+    NoOutput(&'static str),
+    #[error("{} is encrypted: set BACKUP_ENCRYPTION_KEY to the key it was made with", .0.display())]
+    KeyNeeded(PathBuf),
+    #[error("cannot decrypt {}: {reason}", path.display())]
+    Decrypt { path: PathBuf, reason: String },
+    #[error("cannot encrypt the backup: {0}")]
+    Encrypt(String),
+    #[error(
+        "{} does not match its checksum ({recorded} recorded, {actual} now): the file is damaged",
+        path.display()
+    )]
+    Damaged {
+        path: PathBuf,
+        recorded: String,
+        actual: String,
+    },
+    #[error("SQLite snapshot failed: {0}")]
+    Snapshot(#[source] sea_orm::DbErr),
+    #[error("the backup task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+    #[error("must be an age secret key (AGE-SECRET-KEY-1…, e.g. from `age-keygen`)")]
+    NotAKey,
+}
+
+impl BackupError {
+    /// An I/O failure while doing `action` on `path`.
+    fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> BackupError {
+        let path = path.to_owned();
+        move |source| BackupError::Io {
+            action,
+            path,
+            source,
+        }
+    }
+}
+
 /// Where backups go and how they are made.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -56,13 +116,11 @@ impl std::fmt::Debug for EncryptionKey {
 
 impl EncryptionKey {
     /// Reads `AGE-SECRET-KEY-1…`.
-    pub fn parse(raw: &str) -> std::result::Result<Self, String> {
+    pub fn parse(raw: &str) -> std::result::Result<Self, BackupError> {
         raw.trim()
             .parse::<age::x25519::Identity>()
             .map(Self)
-            .map_err(|_| {
-                "must be an age secret key (AGE-SECRET-KEY-1…, e.g. from `age-keygen`)".to_owned()
-            })
+            .map_err(|_| BackupError::NotAKey)
     }
 
     /// A new random key.
@@ -82,23 +140,20 @@ impl EncryptionKey {
 pub fn open(
     file: &Path,
     key: Option<&EncryptionKey>,
-) -> std::result::Result<Box<dyn Read + Send>, String> {
-    let source =
-        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+) -> std::result::Result<Box<dyn Read + Send>, BackupError> {
+    let source = std::fs::File::open(file).map_err(BackupError::io("cannot read", file))?;
     let source = std::io::BufReader::new(source);
     let compressed: Box<dyn Read + Send> = if file.to_string_lossy().ends_with(".age") {
-        let key = key.ok_or_else(|| {
-            format!(
-                "{} is encrypted: set BACKUP_ENCRYPTION_KEY to the key it was made with",
-                file.display()
-            )
-        })?;
-        let decryptor = age::Decryptor::new_buffered(source)
-            .map_err(|e| format!("{} is not an age file: {e}", file.display()))?;
+        let key = key.ok_or_else(|| BackupError::KeyNeeded(file.to_owned()))?;
+        let undecryptable = |e: age::DecryptError| BackupError::Decrypt {
+            path: file.to_owned(),
+            reason: e.to_string(),
+        };
+        let decryptor = age::Decryptor::new_buffered(source).map_err(undecryptable)?;
         Box::new(
             decryptor
                 .decrypt(std::iter::once(&key.0 as &dyn age::Identity))
-                .map_err(|e| format!("cannot decrypt {}: {e}", file.display()))?,
+                .map_err(undecryptable)?,
         )
     } else {
         Box::new(source)
@@ -186,10 +241,27 @@ pub async fn finish(
         Err(reason) => {
             tracing::error!(error = %reason, "backup failed");
             ending.status = Set(BackupStatus::Failed);
-            ending.error = Set(Some(reason));
+            ending.error = Set(Some(reason.to_string()));
         }
     }
     Ok(ending.update(db).await?)
+}
+
+/// Records a backup as RUNNING and makes it in the background, returning the RUNNING run at
+/// once (`runBackup` answers before the dump ends; the run's row tells how it went).
+pub async fn start_in_background(
+    db: &DatabaseConnection,
+    settings: std::sync::Arc<Settings>,
+    trigger: BackupTrigger,
+) -> Result<backup_run::Model> {
+    let run = start(db, trigger).await?;
+    let (db, running) = (db.clone(), run.clone());
+    tokio::spawn(async move {
+        if let Err(error) = finish(&db, &settings, running).await {
+            tracing::error!(%error, "recording the end of a backup failed");
+        }
+    });
+    Ok(run)
 }
 
 /// One backup now, start to end.
@@ -325,11 +397,11 @@ async fn write(
     db: &DatabaseConnection,
     settings: &Settings,
     started: DateTime<Utc>,
-) -> std::result::Result<Written, String> {
+) -> std::result::Result<Written, BackupError> {
     let dir = settings.dir.clone();
     tokio::fs::create_dir_all(&dir)
         .await
-        .map_err(|e| format!("cannot create the backup directory {}: {e}", dir.display()))?;
+        .map_err(BackupError::io("cannot create the backup directory", &dir))?;
     let name = file_name(&settings.database, started, settings.encryption.is_some());
     let key = settings.encryption.clone();
     let partial = dir.join(format!(".{name}.partial"));
@@ -339,8 +411,7 @@ async fn write(
             tokio::task::spawn_blocking(move || {
                 dump_postgres(&pg_dump, &url, &partial, key.as_ref())
             })
-            .await
-            .map_err(|e| format!("the backup task failed: {e}"))?
+            .await?
         }
         DatabaseTarget::Sqlite(_) => snapshot_sqlite(db, &dir, &partial, key).await,
     };
@@ -353,14 +424,12 @@ async fn write(
     };
     // One backup runs at a time (the RUNNING row), so nothing takes the name meanwhile.
     let name = free_name(&dir, &name);
-    std::fs::rename(&partial, dir.join(&name))
-        .map_err(|e| format!("cannot move the finished backup into place: {e}"))?;
+    let path = dir.join(&name);
+    std::fs::rename(&partial, &path).map_err(BackupError::io("cannot move into place", &path))?;
     // `sha256sum -c` reads it; `pos-api restore` checks the file against it.
-    std::fs::write(
-        dir.join(format!("{name}.sha256")),
-        format!("{checksum}  {name}\n"),
-    )
-    .map_err(|e| format!("cannot write the checksum file: {e}"))?;
+    let sidecar = dir.join(format!("{name}.sha256"));
+    std::fs::write(&sidecar, format!("{checksum}  {name}\n"))
+        .map_err(BackupError::io("cannot write", &sidecar))?;
     Ok(Written {
         name,
         size: i64::try_from(size).unwrap_or(i64::MAX),
@@ -394,8 +463,8 @@ fn gzip_into(
     source: &mut impl Read,
     target: &Path,
     key: Option<&EncryptionKey>,
-) -> std::result::Result<(u64, String), String> {
-    let failed = |e: std::io::Error| format!("writing {}: {e}", target.display());
+) -> std::result::Result<(u64, String), BackupError> {
+    let failed = |e: std::io::Error| BackupError::io("writing", target)(e);
     let file = std::fs::File::create(target).map_err(failed)?;
     let hashing = Hashing {
         file: BufWriter::with_capacity(1 << 20, file),
@@ -412,7 +481,7 @@ fn gzip_into(
             let recipient = key.0.to_public();
             let encryptor =
                 age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-                    .map_err(|e| format!("cannot encrypt the backup: {e}"))?;
+                    .map_err(|e| BackupError::Encrypt(e.to_string()))?;
             let encrypting = encryptor.wrap_output(hashing).map_err(failed)?;
             let mut gzip = GzEncoder::new(encrypting, Compression::default());
             std::io::copy(source, &mut gzip).map_err(failed)?;
@@ -433,7 +502,7 @@ fn dump_postgres(
     url: &str,
     target: &Path,
     key: Option<&EncryptionKey>,
-) -> std::result::Result<(u64, String), String> {
+) -> std::result::Result<(u64, String), BackupError> {
     let mut child = Command::new(pg_dump)
         .args([
             "--format=plain",
@@ -446,17 +515,16 @@ fn dump_postgres(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| {
-            format!(
-                "cannot run {} ({e}): install the PostgreSQL client of the server's major \
-                 version or set BACKUP_PG_DUMP",
-                pg_dump.display()
-            )
+        .map_err(|source| BackupError::Spawn {
+            program: pg_dump.to_owned(),
+            hint: "install the PostgreSQL client of the server's major version or set \
+                   BACKUP_PG_DUMP",
+            source,
         })?;
     let mut stdout = child
         .stdout
         .take()
-        .ok_or_else(|| "pg_dump gave no output stream".to_owned())?;
+        .ok_or(BackupError::NoOutput("pg_dump"))?;
     let written = gzip_into(&mut stdout, target, key);
     let mut stderr = String::new();
     if let Some(mut pipe) = child.stderr.take() {
@@ -464,13 +532,14 @@ fn dump_postgres(
     }
     let status = child
         .wait()
-        .map_err(|e| format!("waiting for pg_dump: {e}"))?;
+        .map_err(BackupError::io("waiting for", pg_dump))?;
     if !status.success() {
         let said = stderr.trim();
-        return Err(format!(
-            "pg_dump failed ({status}): {}",
-            if said.is_empty() { "no message" } else { said }
-        ));
+        return Err(BackupError::Failed {
+            program: "pg_dump",
+            status,
+            message: if said.is_empty() { "no message" } else { said }.to_owned(),
+        });
     }
     written
 }
@@ -480,20 +549,19 @@ async fn snapshot_sqlite(
     dir: &Path,
     target: &Path,
     key: Option<EncryptionKey>,
-) -> std::result::Result<(u64, String), String> {
+) -> std::result::Result<(u64, String), BackupError> {
     let snapshot = dir.join(format!(".snapshot-{}.sqlite", Uuid::now_v7()));
     let quoted = snapshot.display().to_string().replace('\'', "''");
     db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
         .await
-        .map_err(|e| format!("SQLite snapshot failed: {e}"))?;
+        .map_err(BackupError::Snapshot)?;
     let (snapshot_path, target) = (snapshot.clone(), target.to_owned());
     let written = tokio::task::spawn_blocking(move || {
         let mut file = std::fs::File::open(&snapshot_path)
-            .map_err(|e| format!("reading the snapshot: {e}"))?;
+            .map_err(BackupError::io("reading", &snapshot_path))?;
         gzip_into(&mut file, &target, key.as_ref())
     })
-    .await
-    .map_err(|e| format!("the backup task failed: {e}"));
+    .await;
     let _ = std::fs::remove_file(&snapshot);
     written?
 }
@@ -507,19 +575,20 @@ pub fn file_checksum(path: &Path) -> std::io::Result<String> {
 }
 
 /// Checks a backup file against the `FILE.sha256` written beside it.
-pub fn verify(path: &Path) -> std::result::Result<(), String> {
+pub fn verify(path: &Path) -> std::result::Result<(), BackupError> {
     let sidecar = PathBuf::from(format!("{}.sha256", path.display()));
-    let recorded = std::fs::read_to_string(&sidecar)
-        .map_err(|e| format!("cannot read {}: {e}", sidecar.display()))?;
+    let recorded =
+        std::fs::read_to_string(&sidecar).map_err(BackupError::io("cannot read", &sidecar))?;
     let recorded = recorded.split_whitespace().next().unwrap_or_default();
-    let actual = file_checksum(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let actual = file_checksum(path).map_err(BackupError::io("cannot read", path))?;
     if recorded == actual {
         Ok(())
     } else {
-        Err(format!(
-            "{} does not match its checksum ({recorded} recorded, {actual} now): the file is damaged",
-            path.display()
-        ))
+        Err(BackupError::Damaged {
+            path: path.to_owned(),
+            recorded: recorded.to_owned(),
+            actual,
+        })
     }
 }
 
@@ -550,7 +619,7 @@ pub fn restore_postgres(
     url: &str,
     file: &Path,
     key: Option<&EncryptionKey>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), BackupError> {
     let mut dump = open(file, key)?;
     let mut child = Command::new(psql)
         .args([
@@ -570,11 +639,10 @@ pub fn restore_postgres(
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| {
-            format!(
-                "cannot run {} ({e}): install the PostgreSQL client",
-                psql.display()
-            )
+        .map_err(|source| BackupError::Spawn {
+            program: psql.to_owned(),
+            hint: "install the PostgreSQL client",
+            source,
         })?;
     let copied = match child.stdin.take() {
         Some(mut stdin) => std::io::copy(&mut dump, &mut stdin).map(|_| ()),
@@ -584,11 +652,15 @@ pub fn restore_postgres(
     if let Some(mut pipe) = child.stderr.take() {
         let _ = pipe.read_to_string(&mut stderr);
     }
-    let status = child.wait().map_err(|e| format!("waiting for psql: {e}"))?;
+    let status = child.wait().map_err(BackupError::io("waiting for", psql))?;
     if !status.success() {
-        return Err(format!("psql failed ({status}): {}", stderr.trim()));
+        return Err(BackupError::Failed {
+            program: "psql",
+            status,
+            message: stderr.trim().to_owned(),
+        });
     }
-    copied.map_err(|e| format!("decompressing {}: {e}", file.display()))
+    copied.map_err(BackupError::io("decompressing", file))
 }
 
 /// Restores a SQLite backup: the decompressed snapshot replaces the database file.
@@ -596,7 +668,7 @@ pub fn restore_sqlite(
     database: &Path,
     file: &Path,
     key: Option<&EncryptionKey>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), BackupError> {
     let mut snapshot = open(file, key)?;
     let partial = PathBuf::from(format!("{}.restoring", database.display()));
     let written = std::fs::File::create(&partial).and_then(|mut out| {
@@ -605,13 +677,12 @@ pub fn restore_sqlite(
     });
     if let Err(e) = written {
         let _ = std::fs::remove_file(&partial);
-        return Err(format!("decompressing {}: {e}", file.display()));
+        return Err(BackupError::io("decompressing", file)(e));
     }
     for stale in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{stale}", database.display()));
     }
-    std::fs::rename(&partial, database)
-        .map_err(|e| format!("cannot move the restored database into place: {e}"))
+    std::fs::rename(&partial, database).map_err(BackupError::io("cannot move into place", database))
 }
 
 #[cfg(test)]
@@ -725,11 +796,12 @@ mod tests {
             .unwrap();
         assert_eq!(text, "CREATE TABLE secret;");
 
-        let missing = open(&target, None).err().unwrap();
+        let missing = open(&target, None).err().unwrap().to_string();
         assert!(missing.contains("BACKUP_ENCRYPTION_KEY"), "{missing}");
         let wrong = open(&target, Some(&EncryptionKey::generate()))
             .err()
-            .unwrap();
+            .unwrap()
+            .to_string();
         assert!(wrong.contains("cannot decrypt"), "{wrong}");
         assert!(EncryptionKey::parse("hunter2").is_err());
         // Retention counts encrypted files as ours.

@@ -6,15 +6,14 @@ use entity::customer;
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    QuerySelect, Select, Set,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, json};
 use uuid::Uuid;
 
 use crate::audit;
 use crate::error::{Error, Result};
-use crate::pagination::{Page, PageRequest};
+use crate::pagination::{NameKey, Page, PageRequest};
 use crate::text;
 
 /// A customer's details as the client sent them. For an update, `None` leaves a field alone
@@ -192,13 +191,6 @@ pub async fn get_many(conn: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<c
         .await?)
 }
 
-/// Where a page of customers starts: customers are listed by name, then id.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CustomerKey {
-    pub name: String,
-    pub id: Uuid,
-}
-
 fn matching(search: Option<&str>) -> Select<customer::Entity> {
     let query = customer::Entity::find();
     match search.map(str::trim).filter(|s| !s.is_empty()) {
@@ -213,23 +205,14 @@ fn matching(search: Option<&str>) -> Select<customer::Entity> {
 pub async fn list(
     conn: &impl ConnectionTrait,
     search: Option<&str>,
-    page: &PageRequest<CustomerKey>,
+    page: &PageRequest<NameKey>,
 ) -> Result<Page<customer::Model>> {
-    let mut query = matching(search)
-        .order_by_asc(customer::Column::Name)
-        .order_by_asc(customer::Column::Id);
-    if let Some(after) = &page.after {
-        query = query.filter(
-            Expr::tuple([
-                Expr::col(customer::Column::Name),
-                Expr::col(customer::Column::Id),
-            ])
-            .gt(Expr::tuple([
-                Expr::val(after.name.clone()),
-                Expr::val(after.id),
-            ])),
-        );
-    }
+    let query = NameKey::order(
+        matching(search),
+        customer::Column::Name,
+        customer::Column::Id,
+        page.after.as_ref(),
+    );
     let rows = query.limit(page.first + 1).all(conn).await?;
     Ok(Page::from_rows(rows, page.first))
 }

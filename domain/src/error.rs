@@ -102,6 +102,26 @@ impl Error {
     pub fn not_found(entity: &'static str) -> Self {
         Error::NotFound { entity }
     }
+
+    /// This error as one of the n-th item of the input list `list`: a field error on
+    /// `quantity` becomes one on `lines[2].quantity`; other errors stay as they are.
+    pub fn in_item(self, list: &str, index: usize) -> Self {
+        match self {
+            Error::BadInput {
+                field: Some(field),
+                message,
+            } => Error::BadInput {
+                field: Some(item_field(list, index, &field).into()),
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
+/// The one spelling of a field of the n-th item of an input list: `lines[2].quantity`.
+pub fn item_field(list: &str, index: usize, field: &str) -> String {
+    format!("{list}[{index}].{field}")
 }
 
 impl From<DbErr> for Error {

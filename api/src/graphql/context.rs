@@ -7,7 +7,7 @@ use async_graphql::{Context, ID};
 use domain::Error;
 use domain::auth::{Auth, Principal};
 use domain::money::Currency;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tokio::sync::OnceCell;
 use uuid::Uuid;
 
@@ -112,6 +112,17 @@ pub struct Services {
     pub metrics: Arc<crate::metrics::Metrics>,
 }
 
+impl Services {
+    /// After a product change has committed: the search index reads it now, and the code
+    /// cache forgets the codes the change made stale.
+    pub async fn product_changed(&self, stale_codes: &[String]) {
+        self.search.changed();
+        if let Some(codes) = &self.codes {
+            codes.forget(stale_codes).await;
+        }
+    }
+}
+
 /// The shared services. A schema built without them only prints the SDL.
 pub fn services<'a>(ctx: &Context<'a>) -> Result<&'a Services, Error> {
     ctx.data_opt::<Services>()
@@ -135,18 +146,18 @@ pub fn parse_id(id: &ID, field: &'static str) -> Result<Uuid, Error> {
         .map_err(|_| Error::bad_input(field, format!("{:?} is not a valid ID", id.as_str())))
 }
 
-/// Commits `txn` when `result` is a success; otherwise drops it, which rolls it back.
-pub async fn commit<T>(
-    txn: sea_orm::DatabaseTransaction,
-    result: Result<T, Error>,
+/// The skeleton of a mutation that writes: the authenticated caller, and one transaction
+/// around `work` (one domain call), committed when it succeeds and rolled back when it fails.
+/// What the mutation does after the commit (publishing events, forgetting caches) follows
+/// the call.
+pub async fn transact<T>(
+    ctx: &Context<'_>,
+    work: impl AsyncFnOnce(&DatabaseTransaction, &Principal) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let value = result?;
+    use sea_orm::TransactionTrait;
+    let actor = principal(ctx).await?;
+    let txn = services(ctx)?.db.begin().await?;
+    let value = work(&txn, actor).await?;
     txn.commit().await?;
     Ok(value)
-}
-
-/// Opens the transaction a mutation runs in.
-pub async fn begin(ctx: &Context<'_>) -> Result<sea_orm::DatabaseTransaction, Error> {
-    use sea_orm::TransactionTrait;
-    Ok(services(ctx)?.db.begin().await?)
 }

@@ -40,6 +40,16 @@ pub use entity::user::Role;
 
 /// Whether a store shared by the replicas (Redis) answered last time, so that an outage is
 /// logged when it starts and when it ends, not on every request.
+/// A store shared by the replicas (Redis) that did not answer; the caller goes on with what
+/// this process knows.
+#[derive(Debug, thiserror::Error)]
+pub enum SharedStoreError {
+    #[error("no answer within {0:?}")]
+    Timeout(StdDuration),
+    #[error(transparent)]
+    Failed(Box<dyn std::error::Error + Send + Sync>),
+}
+
 struct SharedStoreHealth {
     /// What is shared, for the log: "shared login limits".
     what: &'static str,
@@ -57,7 +67,7 @@ impl SharedStoreHealth {
         }
     }
 
-    fn answered(&self, outcome: std::result::Result<(), &str>) {
+    fn answered(&self, outcome: std::result::Result<(), &SharedStoreError>) {
         use std::sync::atomic::Ordering::Relaxed;
         match outcome {
             Ok(()) => {

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
 
-use super::SharedStoreHealth;
+use super::{SharedStoreError, SharedStoreHealth};
 use crate::error::{Error, Result};
 
 /// How many failures a key may have in a window.
@@ -41,11 +41,14 @@ impl Default for LoginLimits {
 #[async_trait::async_trait]
 pub trait SharedCounters: Send + Sync {
     /// Adds one failure to `key`, opening a window of `window` when none is open.
-    async fn add(&self, key: &str, window: Duration) -> std::result::Result<(), String>;
+    async fn add(&self, key: &str, window: Duration) -> std::result::Result<(), SharedStoreError>;
     /// `key`'s failures and the time left in its window, when one is open.
-    async fn read(&self, key: &str) -> std::result::Result<Option<(u32, Duration)>, String>;
+    async fn read(
+        &self,
+        key: &str,
+    ) -> std::result::Result<Option<(u32, Duration)>, SharedStoreError>;
     /// Forgets `key`.
-    async fn clear(&self, key: &str) -> std::result::Result<(), String>;
+    async fn clear(&self, key: &str) -> std::result::Result<(), SharedStoreError>;
 }
 
 struct Window {
@@ -95,7 +98,7 @@ impl LoginLimiter {
             let read = async {
                 let user = shared.read(&user_key(username)).await?;
                 let addr = shared.read(&address_key(address)).await?;
-                Ok::<_, String>((user, addr))
+                Ok::<_, SharedStoreError>((user, addr))
             };
             match read.await {
                 Ok((user, addr)) => {

@@ -13,16 +13,16 @@ use std::time::Duration;
 
 use uuid::Uuid;
 
-use super::SharedStoreHealth;
+use super::{SharedStoreError, SharedStoreHealth};
 
 /// Ended sessions, shared by every replica (implemented over Redis by the API). Errors (the
 /// store unreachable) leave each replica with what it knows itself.
 #[async_trait::async_trait]
 pub trait SharedRevocations: Send + Sync {
     /// Remembers `sessions` as ended for `keep_for`.
-    async fn end(&self, sessions: &[Uuid], keep_for: Duration) -> Result<(), String>;
+    async fn end(&self, sessions: &[Uuid], keep_for: Duration) -> Result<(), SharedStoreError>;
     /// Whether `session` was ended (and is still remembered).
-    async fn has_ended(&self, session: Uuid) -> Result<bool, String>;
+    async fn has_ended(&self, session: Uuid) -> Result<bool, SharedStoreError>;
 }
 
 pub struct EndedSessions {
@@ -61,8 +61,7 @@ impl EndedSessions {
         }
         if let (Some(shared), false) = (&self.shared, sessions.is_empty()) {
             let outcome = shared.end(sessions, self.keep_for).await;
-            self.shared_health
-                .answered(outcome.as_ref().map(|_| ()).map_err(String::as_str));
+            self.shared_health.answered(outcome.as_ref().map(|_| ()));
         }
     }
 

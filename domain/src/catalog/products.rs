@@ -8,9 +8,8 @@ use entity::{product_count, stock_level};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, QueryStatementBuilder};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    QueryFilter, QuerySelect, Select, Set,
 };
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -19,7 +18,7 @@ use crate::audit;
 use crate::error::{Error, Result};
 use crate::jobs;
 use crate::money::Currency;
-use crate::pagination::{Page, PageRequest};
+use crate::pagination::{NameKey, Page, PageRequest};
 use crate::quantity::{Sign, format_milli, parse_quantity};
 use crate::text;
 
@@ -66,13 +65,6 @@ pub struct ProductFilter {
     pub active: bool,
     /// Only tracked products at or below their threshold at this location.
     pub low_stock_at: Option<Uuid>,
-}
-
-/// Where a page of the product list starts: products are listed by name, then id.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProductKey {
-    pub name: String,
-    pub id: Uuid,
 }
 
 /// The longest a SKU (and so any code) may be, in characters; barcodes take at most 32.
@@ -185,7 +177,7 @@ pub async fn update(
     currency: Currency,
     id: Uuid,
     changes: ProductChanges,
-) -> Result<product::Model> {
+) -> Result<Updated> {
     let current = get(conn, id).await?;
     let mut row: product::ActiveModel = current.clone().into();
     let mut changed = Map::new();
@@ -289,10 +281,22 @@ pub async fn update(
     row.name = Set(name);
 
     if changed.is_empty() {
-        return Ok(current);
+        return Ok(Updated {
+            product: current,
+            stale_codes: Vec::new(),
+        });
     }
     row.updated_at = Set(Utc::now());
     let updated = row.update(conn).await.map_err(code_taken)?;
+    let stale_codes = if changed.contains_key("sku") || changed.contains_key("barcode") {
+        // The codes it had may name nothing now, and a new barcode may now win over another
+        // product's SKU.
+        let mut codes = codes_of(&current);
+        codes.extend(codes_of(&updated));
+        codes
+    } else {
+        Vec::new()
+    };
     if updated.active != current.active {
         count_moved(conn, updated.active).await?;
     }
@@ -311,7 +315,56 @@ pub async fn update(
         changed.into(),
     )
     .await?;
-    Ok(updated)
+    Ok(Updated {
+        product: updated,
+        stale_codes,
+    })
+}
+
+/// A product just changed, and the codes whose product a [`CodeCache`] may now get wrong.
+pub struct Updated {
+    pub product: product::Model,
+    pub stale_codes: Vec<String>,
+}
+
+/// A product's codes: its SKU, and its barcode when it has one. A new product's codes are
+/// stale in a [`CodeCache`] too: its barcode wins over another product's SKU.
+pub fn codes_of(product: &product::Model) -> Vec<String> {
+    let mut codes = vec![product.sku.clone()];
+    codes.extend(product.barcode.clone());
+    codes
+}
+
+/// A cache shared by replicas of which product a scanned code names (Redis in the API): a
+/// shortcut for [`by_code`], never the truth.
+#[async_trait::async_trait]
+pub trait CodeCache: Send + Sync {
+    async fn get(&self, code: &str) -> Option<Uuid>;
+    async fn put(&self, code: &str, id: Uuid);
+}
+
+/// [`by_code`], through `cache` when there is one: an entry is served only while its product
+/// still has the code (one that outlived a change never is); a code found in the database is
+/// remembered, a miss is not.
+pub async fn by_code_cached(
+    conn: &impl ConnectionTrait,
+    cache: Option<&dyn CodeCache>,
+    code: &str,
+) -> Result<Option<product::Model>> {
+    let Some(cache) = cache else {
+        return by_code(conn, code).await;
+    };
+    if let Some(id) = cache.get(code).await
+        && let Ok(product) = get(conn, id).await
+        && (product.barcode.as_deref() == Some(code) || product.sku == code)
+    {
+        return Ok(Some(product));
+    }
+    let found = by_code(conn, code).await?;
+    if let Some(product) = &found {
+        cache.put(code, product.id).await;
+    }
+    Ok(found)
 }
 
 /// Takes a product out of lists and sales; history keeps it. Archiving an archived product
@@ -472,24 +525,14 @@ async fn with_code(
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &ProductFilter,
-    page: &PageRequest<ProductKey>,
+    page: &PageRequest<NameKey>,
 ) -> Result<Page<product::Model>> {
-    let mut query = filtered(conn, filter)
-        .await?
-        .order_by_asc(product::Column::Name)
-        .order_by_asc(product::Column::Id);
-    if let Some(after) = &page.after {
-        query = query.filter(
-            Expr::tuple([
-                Expr::col(product::Column::Name),
-                Expr::col(product::Column::Id),
-            ])
-            .gt(Expr::tuple([
-                Expr::val(after.name.clone()),
-                Expr::val(after.id),
-            ])),
-        );
-    }
+    let query = NameKey::order(
+        filtered(conn, filter).await?,
+        product::Column::Name,
+        product::Column::Id,
+        page.after.as_ref(),
+    );
     let rows = query.limit(page.first + 1).all(conn).await?;
     Ok(Page::from_rows(rows, page.first))
 }

@@ -17,12 +17,12 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use entity::product::{self, Unit};
-use entity::register_session;
 use entity::sale::{self, SaleStatus};
 use entity::sale_line;
 use entity::sale_payment::{self, PaymentMethod};
 use entity::stock_movement::StockReason;
 use entity::tax_rate;
+use entity::{location, register_session};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
@@ -34,11 +34,11 @@ use uuid::Uuid;
 use super::arithmetic::{self, Discount, LineAmounts, LineInput, Tender};
 use super::numbers;
 use super::registers::{self, Lock};
-use super::{Alert, idempotency_key, in_line, in_payment, rows};
+use super::{idempotency_key, rows};
 use crate::auth::Principal;
 use crate::catalog::tax_rates;
 use crate::error::{Error, Result};
-use crate::inventory::{self, Out, OutOf};
+use crate::inventory::{self, Alert, Out, OutOf};
 use crate::money::Currency;
 use crate::quantity::{MILLI, Sign, parse_percent, parse_quantity};
 use crate::{audit, customers, locations, text};
@@ -126,13 +126,15 @@ fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
         .lines
         .into_iter()
         .enumerate()
-        .map(|(index, line)| in_line(index, parse_line(currency, line)))
+        .map(|(index, line)| parse_line(currency, line).map_err(|e| e.in_item("lines", index)))
         .collect::<Result<Vec<_>>>()?;
     let payments = new
         .payments
         .into_iter()
         .enumerate()
-        .map(|(index, payment)| in_payment(index, parse_payment(currency, payment)))
+        .map(|(index, payment)| {
+            parse_payment(currency, payment).map_err(|e| e.in_item("payments", index))
+        })
         .collect::<Result<Vec<_>>>()?;
     let note = text::optional(new.note.as_deref(), "note", 2000)?;
     let hash = hash_request(
@@ -350,6 +352,82 @@ async fn ring_up(
     currency: Currency,
     parsed: &Parsed,
 ) -> Result<Rung, Failure> {
+    let held = hold(txn, actor, parsed).await?;
+    // A concurrent retry with the same key that got the locks first has committed by now.
+    if let Some(sale) = replay(txn, actor.user_id, &parsed.key, &parsed.hash).await? {
+        return Ok(Rung::AlreadyMade(Box::new(sale)));
+    }
+    let priced = price(txn, parsed, &held).await?;
+    let totals = arithmetic::Totals::of(priced.iter().map(|line| &line.amounts));
+    let tenders: Vec<Tender> = parsed
+        .payments
+        .iter()
+        .map(|p| Tender {
+            method: p.method,
+            amount: p.amount,
+        })
+        .collect();
+    let settlement = arithmetic::settle(currency, totals.total, &tenders)?;
+
+    let now = Utc::now();
+    let number = numbers::try_take(txn, held.location.id, &held.location.code).await?;
+    let sale = sale::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        number: Set(number.clone()),
+        location_id: Set(held.location.id),
+        register_session_id: Set(held.session.id),
+        cashier_id: Set(actor.user_id),
+        customer_id: Set(parsed.customer_id),
+        status: Set(SaleStatus::Completed),
+        subtotal_minor: Set(totals.subtotal),
+        discount_total_minor: Set(totals.discount),
+        tax_total_minor: Set(totals.tax),
+        total_minor: Set(totals.total),
+        amount_paid_minor: Set(settlement.amount_paid),
+        change_minor: Set(settlement.change),
+        cost_total_minor: Set(priced.iter().map(|line| line.cost).sum()),
+        note: Set(parsed.note.clone()),
+        idempotency_key: Set(parsed.key.clone()),
+        request_hash: Set(parsed.hash.clone()),
+        created_at: Set(now),
+        voided_at: Set(None),
+        voided_by: Set(None),
+        void_reason: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    let lines = insert_lines(txn, sale.id, parsed, &held.products, &priced).await?;
+    let payments = insert_payments(txn, sale.id, parsed).await?;
+    let alerts = take_stock(txn, actor, parsed, &held, sale.id, now).await?;
+    audit::record(
+        txn,
+        Some(actor.user_id),
+        "sale.create",
+        "sale",
+        Some(sale.id.to_string()),
+        json!({ "number": number, "total": currency.format(totals.total) }),
+    )
+    .await?;
+    Ok(Rung::Made(Box::new(Made {
+        sale,
+        alerts,
+        code: held.location.code,
+        lines,
+        payments,
+        products: held.products.into_values().collect(),
+        session: held.session,
+    })))
+}
+
+/// What the transaction holds before it writes: the open session (share-locked), its
+/// location and the sale's products (locked in id order).
+struct Held {
+    session: register_session::Model,
+    location: location::Model,
+    products: HashMap<Uuid, product::Model>,
+}
+
+async fn hold(txn: &impl ConnectionTrait, actor: &Principal, parsed: &Parsed) -> Result<Held> {
     let session =
         registers::lock_open(txn, actor, parsed.register_session_id, Lock::Shared).await?;
     let location = locations::get(txn, session.location_id).await?;
@@ -362,10 +440,28 @@ async fn ring_up(
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
-    if let Some(sale) = replay(txn, actor.user_id, &parsed.key, &parsed.hash).await? {
-        return Ok(Rung::AlreadyMade(Box::new(sale)));
-    }
-    let rate_ids: Vec<Uuid> = products.values().filter_map(|p| p.tax_rate_id).collect();
+    Ok(Held {
+        session,
+        location,
+        products,
+    })
+}
+
+/// One line of the sale, priced.
+struct Priced {
+    amounts: LineAmounts,
+    tax_rate_milli: i64,
+    /// What its goods cost the shop.
+    cost: i64,
+}
+
+/// The lines' amounts, in line order; a line's error names it (`lines[2].quantity`).
+async fn price(txn: &impl ConnectionTrait, parsed: &Parsed, held: &Held) -> Result<Vec<Priced>> {
+    let rate_ids: Vec<Uuid> = held
+        .products
+        .values()
+        .filter_map(|p| p.tax_rate_id)
+        .collect();
     let rates: HashMap<Uuid, i64> = if rate_ids.is_empty() {
         HashMap::new()
     } else {
@@ -375,64 +471,34 @@ async fn ring_up(
             .map(|r: tax_rate::Model| (r.id, r.rate_milli))
             .collect()
     };
-
-    let mut lines = Vec::with_capacity(parsed.lines.len());
-    for (index, line) in parsed.lines.iter().enumerate() {
-        let product = products
-            .get(&line.product_id)
-            .ok_or(Error::not_found("product"))?;
-        lines.push(in_line(
-            index,
-            price_line(line, product, &rates, location.prices_include_tax),
-        )?);
-    }
-    let totals = arithmetic::Totals::of(lines.iter().map(|(amounts, _, _)| amounts));
-    let tenders: Vec<Tender> = parsed
-        .payments
-        .iter()
-        .map(|p| Tender {
-            method: p.method,
-            amount: p.amount,
-        })
-        .collect();
-    let settlement = arithmetic::settle(currency, totals.total, &tenders)?;
-
-    let now = Utc::now();
-    let number = numbers::try_take(txn, location.id, &location.code).await?;
-    let sale_id = Uuid::now_v7();
-    let cost_total: i64 = lines.iter().map(|(_, _, cost)| cost).sum();
-    let sale = sale::ActiveModel {
-        id: Set(sale_id),
-        number: Set(number.clone()),
-        location_id: Set(location.id),
-        register_session_id: Set(session.id),
-        cashier_id: Set(actor.user_id),
-        customer_id: Set(parsed.customer_id),
-        status: Set(SaleStatus::Completed),
-        subtotal_minor: Set(totals.subtotal),
-        discount_total_minor: Set(totals.discount),
-        tax_total_minor: Set(totals.tax),
-        total_minor: Set(totals.total),
-        amount_paid_minor: Set(settlement.amount_paid),
-        change_minor: Set(settlement.change),
-        cost_total_minor: Set(cost_total),
-        note: Set(parsed.note.clone()),
-        idempotency_key: Set(parsed.key.clone()),
-        request_hash: Set(parsed.hash.clone()),
-        created_at: Set(now),
-        voided_at: Set(None),
-        voided_by: Set(None),
-        void_reason: Set(None),
-    }
-    .insert(txn)
-    .await?;
-
-    let line_rows: Vec<sale_line::Model> = parsed
+    parsed
         .lines
         .iter()
-        .zip(&lines)
         .enumerate()
-        .map(|(position, (line, (amounts, rate, cost)))| {
+        .map(|(index, line)| {
+            let product = held
+                .products
+                .get(&line.product_id)
+                .ok_or(Error::not_found("product"))?;
+            price_line(line, product, &rates, held.location.prices_include_tax)
+                .map_err(|e| e.in_item("lines", index))
+        })
+        .collect()
+}
+
+async fn insert_lines(
+    txn: &impl ConnectionTrait,
+    sale_id: Uuid,
+    parsed: &Parsed,
+    products: &HashMap<Uuid, product::Model>,
+    priced: &[Priced],
+) -> Result<Vec<sale_line::Model>> {
+    let lines: Vec<sale_line::Model> = parsed
+        .lines
+        .iter()
+        .zip(priced)
+        .enumerate()
+        .map(|(position, (line, priced))| {
             let product = &products[&line.product_id];
             sale_line::Model {
                 id: Uuid::now_v7(),
@@ -444,12 +510,12 @@ async fn ring_up(
                 unit: product.unit,
                 quantity_milli: line.quantity_milli,
                 unit_price_minor: product.price_minor,
-                base_minor: amounts.base,
-                discount_minor: amounts.discount,
-                tax_rate_milli: *rate,
-                tax_minor: amounts.tax,
-                total_minor: amounts.total,
-                cost_minor: *cost,
+                base_minor: priced.amounts.base,
+                discount_minor: priced.amounts.discount,
+                tax_rate_milli: priced.tax_rate_milli,
+                tax_minor: priced.amounts.tax,
+                total_minor: priced.amounts.total,
+                cost_minor: priced.cost,
                 tracks_stock: product.track_stock,
                 refunded_quantity_milli: 0,
                 refunded_minor: 0,
@@ -458,10 +524,18 @@ async fn ring_up(
             }
         })
         .collect();
-    sale_line::Entity::insert_many(rows(&line_rows))
+    sale_line::Entity::insert_many(rows(&lines))
         .exec_without_returning(txn)
         .await?;
-    let payment_rows: Vec<sale_payment::Model> = parsed
+    Ok(lines)
+}
+
+async fn insert_payments(
+    txn: &impl ConnectionTrait,
+    sale_id: Uuid,
+    parsed: &Parsed,
+) -> Result<Vec<sale_payment::Model>> {
+    let payments: Vec<sale_payment::Model> = parsed
         .payments
         .iter()
         .enumerate()
@@ -474,51 +548,44 @@ async fn ring_up(
             reference: payment.reference.clone(),
         })
         .collect();
-    if !payment_rows.is_empty() {
-        sale_payment::Entity::insert_many(rows(&payment_rows))
+    if !payments.is_empty() {
+        sale_payment::Entity::insert_many(rows(&payments))
             .exec_without_returning(txn)
             .await?;
     }
+    Ok(payments)
+}
 
+/// Takes the tracked lines' goods out of the location's stock (never below zero) and returns
+/// the low-stock alerts that raises.
+async fn take_stock(
+    txn: &impl ConnectionTrait,
+    actor: &Principal,
+    parsed: &Parsed,
+    held: &Held,
+    sale_id: Uuid,
+    now: chrono::DateTime<Utc>,
+) -> Result<Vec<Alert>> {
     let outs: Vec<Out> = parsed
         .lines
         .iter()
-        .filter(|line| products[&line.product_id].track_stock)
+        .filter(|line| held.products[&line.product_id].track_stock)
         .map(|line| Out {
             product_id: line.product_id,
             quantity_milli: line.quantity_milli,
         })
         .collect();
     let out_of = OutOf {
-        location_id: location.id,
+        location_id: held.location.id,
         reason: StockReason::Sale,
         user_id: Some(actor.user_id),
         sale_id: Some(sale_id),
     };
-    let alerts = inventory::take_many(txn, &outs, out_of, now)
+    Ok(inventory::take_many(txn, &outs, out_of, now)
         .await?
         .iter()
-        .filter_map(|movement| Alert::crossing(&products[&movement.product_id], movement))
-        .collect();
-
-    audit::record(
-        txn,
-        Some(actor.user_id),
-        "sale.create",
-        "sale",
-        Some(sale_id.to_string()),
-        json!({ "number": number, "total": currency.format(totals.total) }),
-    )
-    .await?;
-    Ok(Rung::Made(Box::new(Made {
-        sale,
-        alerts,
-        code: location.code,
-        lines: line_rows,
-        payments: payment_rows,
-        products: products.into_values().collect(),
-        session,
-    })))
+        .filter_map(|movement| Alert::crossing(&held.products[&movement.product_id], movement))
+        .collect())
 }
 
 /// A line's amounts, its tax rate and the cost of its goods. Archived products cannot be
@@ -528,7 +595,7 @@ fn price_line(
     product: &product::Model,
     rates: &HashMap<Uuid, i64>,
     prices_include_tax: bool,
-) -> Result<(LineAmounts, i64, i64)> {
+) -> Result<Priced> {
     if !product.active {
         return Err(Error::bad_input(
             "productId",
@@ -559,5 +626,9 @@ fn price_line(
         i128::from(MILLI),
     ))
     .unwrap_or(i64::MAX);
-    Ok((amounts, rate, cost))
+    Ok(Priced {
+        amounts,
+        tax_rate_milli: rate,
+        cost,
+    })
 }

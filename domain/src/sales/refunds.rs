@@ -26,7 +26,7 @@ use uuid::Uuid;
 
 use super::arithmetic::refund_share;
 use super::registers::{self, Lock};
-use super::{idempotency_key, in_line, rows};
+use super::{idempotency_key, rows};
 use crate::auth::Principal;
 use crate::error::{Error, Result};
 use crate::inventory::{self, Change};
@@ -81,11 +81,9 @@ fn parse(new: NewRefund) -> Result<Parsed> {
         .iter()
         .enumerate()
         .map(|(index, line)| {
-            in_line(
-                index,
-                parse_quantity(&line.quantity, "quantity", Sign::Positive, false),
-            )
-            .map(|milli| (line.sale_line_id, milli))
+            parse_quantity(&line.quantity, "quantity", Sign::Positive, false)
+                .map_err(|e| e.in_item("lines", index))
+                .map(|milli| (line.sale_line_id, milli))
         })
         .collect::<Result<Vec<_>>>()?;
     let canonical = json!({

@@ -226,6 +226,12 @@ pub async fn expected_cash(
     Ok(session.opening_float_minor + cash)
 }
 
+/// Counted minus expected cash, negative when the drawer is short; `None` while the session
+/// is open (nothing was counted yet).
+pub fn over_short(session: &register_session::Model) -> Option<i64> {
+    Some(session.counted_cash_minor? - session.expected_cash_minor?)
+}
+
 /// The X report: the session's totals so far (the Z report once closed).
 pub async fn session_totals(
     conn: &impl ConnectionTrait,
@@ -269,7 +275,7 @@ pub async fn close(
         json!({
             "expectedCash": currency.format(expected),
             "countedCash": currency.format(counted),
-            "overShort": currency.format(counted - expected),
+            "overShort": over_short(&closed).map(|minor| currency.format(minor)),
         }),
     )
     .await?;

@@ -21,18 +21,6 @@ pub struct SalesReport {
     pub totals: SessionTotals,
 }
 
-impl SalesReport {
-    /// Gross sales minus refunds.
-    pub fn net_sales(&self) -> i64 {
-        self.totals.gross_sales - self.totals.refunds_total
-    }
-
-    /// Net sales without tax, minus the cost of the goods that stayed sold.
-    pub fn gross_margin(&self) -> i64 {
-        self.net_sales() - self.totals.tax_total - self.totals.cost_of_goods
-    }
-}
-
 /// What one cashier rang up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CashierTotal {

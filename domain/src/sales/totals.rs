@@ -47,6 +47,18 @@ pub struct SessionTotals {
     pub cost_of_goods: i64,
 }
 
+impl SessionTotals {
+    /// Gross sales minus refunds.
+    pub fn net_sales(&self) -> i64 {
+        self.gross_sales - self.refunds_total
+    }
+
+    /// Net sales without tax, minus the cost of the goods that stayed sold.
+    pub fn gross_margin(&self) -> i64 {
+        self.net_sales() - self.tax_total - self.cost_of_goods
+    }
+}
+
 /// `CAST(COALESCE(SUM(x), 0) AS BIGINT)`: PostgreSQL sums BIGINT into NUMERIC.
 pub(crate) fn sum(column: &str) -> SimpleExpr {
     Expr::cust(format!("CAST(COALESCE(SUM({column}), 0) AS BIGINT)"))

@@ -16,13 +16,12 @@ impl BackupMutation {
     #[graphql(guard = "RoleGuard(Role::Admin)")]
     async fn run_backup(&self, ctx: &Context<'_>) -> async_graphql::Result<Backup> {
         let services = services(ctx)?;
-        let run = domain::backups::start(&services.db, BackupTrigger::Manual).await?;
-        let (db, settings, running) = (services.db.clone(), services.backups.clone(), run.clone());
-        tokio::spawn(async move {
-            if let Err(error) = domain::backups::finish(&db, &settings, running).await {
-                tracing::error!(%error, "recording the end of a backup failed");
-            }
-        });
+        let run = domain::backups::start_in_background(
+            &services.db,
+            services.backups.clone(),
+            BackupTrigger::Manual,
+        )
+        .await?;
         Ok(Backup(run))
     }
 }

@@ -2,7 +2,7 @@ use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object};
 use domain::auth::Role;
 use domain::catalog::products::{NewProduct, ProductChanges};
 
-use crate::graphql::context::{begin, commit, parse_id, principal, services};
+use crate::graphql::context::{parse_id, services, transact};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::catalog::{Category, Product, TaxRate, Unit};
 use crate::graphql::types::location::Location;
@@ -139,17 +139,17 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new location.")] input: CreateLocationInput,
     ) -> async_graphql::Result<Location> {
-        let actor = principal(ctx).await?.user_id;
         let new = domain::locations::NewLocation {
             code: input.code,
             name: input.name,
             timezone: input.timezone,
             prices_include_tax: input.prices_include_tax,
         };
-        let txn = begin(ctx).await?;
-        let created =
-            domain::locations::create(&txn, Some(actor), services(ctx)?.currency, new).await;
-        let created = commit(txn, created).await?;
+        let currency = services(ctx)?.currency;
+        let created = transact(ctx, async move |txn, actor| {
+            domain::locations::create(txn, Some(actor.user_id), currency, new).await
+        })
+        .await?;
         services(ctx)?.reference.forget();
         Ok(Location::from(created))
     }
@@ -161,14 +161,14 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new tax rate.")] input: CreateTaxRateInput,
     ) -> async_graphql::Result<TaxRate> {
-        let actor = principal(ctx).await?.user_id;
         let new = domain::catalog::tax_rates::NewTaxRate::parse(
             &input.name,
             input.rate_percent.as_str(),
         )?;
-        let txn = begin(ctx).await?;
-        let created = domain::catalog::tax_rates::create(&txn, actor, new).await;
-        let created = commit(txn, created).await?;
+        let created = transact(ctx, async move |txn, actor| {
+            domain::catalog::tax_rates::create(txn, actor.user_id, new).await
+        })
+        .await?;
         services(ctx)?.reference.forget();
         Ok(TaxRate::from(created))
     }
@@ -180,12 +180,12 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new category.")] input: CreateCategoryInput,
     ) -> async_graphql::Result<Category> {
-        let actor = principal(ctx).await?.user_id;
         let name = domain::catalog::categories::parse_name(&input.name)?;
         let parent = input.parent_id.map(id_field("parentId")).transpose()?;
-        let txn = begin(ctx).await?;
-        let created = domain::catalog::categories::create(&txn, actor, name, parent).await;
-        let created = commit(txn, created).await?;
+        let created = transact(ctx, async move |txn, actor| {
+            domain::catalog::categories::create(txn, actor.user_id, name, parent).await
+        })
+        .await?;
         services(ctx)?.reference.forget();
         Ok(Category::from(created))
     }
@@ -198,7 +198,6 @@ impl CatalogMutation {
         #[graphql(desc = "The category to change.")] id: ID,
         #[graphql(desc = "What to change.")] input: UpdateCategoryInput,
     ) -> async_graphql::Result<Category> {
-        let actor = principal(ctx).await?.user_id;
         let id = parse_id(&id, "id")?;
         let name = input
             .name
@@ -206,9 +205,10 @@ impl CatalogMutation {
             .map(domain::catalog::categories::parse_name)
             .transpose()?;
         let parent = patch(input.parent_id, id_field("parentId"))?;
-        let txn = begin(ctx).await?;
-        let updated = domain::catalog::categories::update(&txn, actor, id, name, parent).await;
-        let updated = commit(txn, updated).await?;
+        let updated = transact(ctx, async move |txn, actor| {
+            domain::catalog::categories::update(txn, actor.user_id, id, name, parent).await
+        })
+        .await?;
         services(ctx)?.reference.forget();
         Ok(Category::from(updated))
     }
@@ -220,7 +220,6 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new product.")] input: CreateProductInput,
     ) -> async_graphql::Result<Product> {
-        let actor = principal(ctx).await?.user_id;
         let new = NewProduct {
             sku: input.sku,
             barcode: input.barcode,
@@ -235,17 +234,13 @@ impl CatalogMutation {
             low_stock_threshold: input.low_stock_threshold.map(|t| t.0),
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let created = domain::catalog::products::create(&txn, actor, currency, new).await;
-        let created = commit(txn, created).await?;
-        let services = services(ctx)?;
-        services.search.changed();
-        if let Some(codes) = &services.codes {
-            // Its barcode wins over another product's SKU that may be cached.
-            let mut new = vec![created.sku.as_str()];
-            new.extend(created.barcode.as_deref());
-            codes.forget(&new).await;
-        }
+        let created = transact(ctx, async move |txn, actor| {
+            domain::catalog::products::create(txn, actor.user_id, currency, new).await
+        })
+        .await?;
+        services(ctx)?
+            .product_changed(&domain::catalog::products::codes_of(&created))
+            .await;
         Ok(Product::new(created, currency))
     }
 
@@ -258,7 +253,6 @@ impl CatalogMutation {
         #[graphql(desc = "The product to change.")] id: ID,
         #[graphql(desc = "What to change.")] input: UpdateProductInput,
     ) -> async_graphql::Result<Product> {
-        let actor = principal(ctx).await?.user_id;
         let id = parse_id(&id, "id")?;
         let changes = ProductChanges {
             sku: patch(input.sku, Ok)?,
@@ -273,25 +267,12 @@ impl CatalogMutation {
             active: patch(input.active, Ok)?,
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let services = services(ctx)?;
-        // The codes it had, for the code cache (read only when there is one).
-        let before = match &services.codes {
-            Some(_) => domain::catalog::products::get(&txn, id).await.ok(),
-            None => None,
-        };
-        let updated = domain::catalog::products::update(&txn, actor, currency, id, changes).await;
-        let updated = commit(txn, updated).await?;
-        services.search.changed();
-        if let (Some(codes), Some(before)) = (&services.codes, before) {
-            // The codes it had may name nothing now, and a new barcode may now win over
-            // another product's SKU: forget them all.
-            let mut changed = vec![before.sku.as_str(), updated.sku.as_str()];
-            changed.extend(before.barcode.as_deref());
-            changed.extend(updated.barcode.as_deref());
-            codes.forget(&changed).await;
-        }
-        Ok(Product::new(updated, currency))
+        let updated = transact(ctx, async move |txn, actor| {
+            domain::catalog::products::update(txn, actor.user_id, currency, id, changes).await
+        })
+        .await?;
+        services(ctx)?.product_changed(&updated.stale_codes).await;
+        Ok(Product::new(updated.product, currency))
     }
 
     /// Archives a product: it leaves lists and searches and cannot be sold; history keeps it.
@@ -302,13 +283,13 @@ impl CatalogMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The product to archive.")] id: ID,
     ) -> async_graphql::Result<Product> {
-        let actor = principal(ctx).await?.user_id;
         let id = parse_id(&id, "id")?;
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let archived = domain::catalog::products::archive(&txn, actor, id).await;
-        let archived = commit(txn, archived).await?;
-        services(ctx)?.search.changed();
+        let archived = transact(ctx, async move |txn, actor| {
+            domain::catalog::products::archive(txn, actor.user_id, id).await
+        })
+        .await?;
+        services(ctx)?.product_changed(&[]).await;
         Ok(Product::new(archived, currency))
     }
 }

@@ -3,7 +3,7 @@ use domain::auth::Role;
 use domain::customers::CustomerInput;
 
 use super::catalog::patch;
-use crate::graphql::context::{begin, commit, parse_id, principal};
+use crate::graphql::context::{parse_id, transact};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::customer::Customer;
 
@@ -40,21 +40,23 @@ pub struct CustomerMutation;
 #[Object]
 impl CustomerMutation {
     /// Creates a customer (a cashier can add one at checkout). Any role.
+    #[graphql(guard = "RoleGuard(Role::Cashier)")]
     async fn create_customer(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new customer.")] input: CreateCustomerInput,
     ) -> async_graphql::Result<Customer> {
-        let actor = principal(ctx).await?.user_id;
         let details = CustomerInput {
             name: Some(input.name),
             email: Some(input.email),
             phone: Some(input.phone),
             tax_id: Some(input.tax_id),
         };
-        let txn = begin(ctx).await?;
-        let created = domain::customers::create(&txn, actor, details).await;
-        Ok(Customer(commit(txn, created).await?))
+        let created = transact(ctx, async move |txn, actor| {
+            domain::customers::create(txn, actor.user_id, details).await
+        })
+        .await?;
+        Ok(Customer(created))
     }
 
     /// Changes a customer. MANAGER or ADMIN.
@@ -65,7 +67,6 @@ impl CustomerMutation {
         #[graphql(desc = "The customer to change.")] id: ID,
         #[graphql(desc = "What to change.")] input: UpdateCustomerInput,
     ) -> async_graphql::Result<Customer> {
-        let actor = principal(ctx).await?.user_id;
         let id = parse_id(&id, "id")?;
         let changes = CustomerInput {
             name: input.name,
@@ -73,8 +74,10 @@ impl CustomerMutation {
             phone: patch(input.phone, Ok)?,
             tax_id: patch(input.tax_id, Ok)?,
         };
-        let txn = begin(ctx).await?;
-        let updated = domain::customers::update(&txn, actor, id, changes).await;
-        Ok(Customer(commit(txn, updated).await?))
+        let updated = transact(ctx, async move |txn, actor| {
+            domain::customers::update(txn, actor.user_id, id, changes).await
+        })
+        .await?;
+        Ok(Customer(updated))
     }
 }

@@ -1,9 +1,9 @@
 use async_graphql::{Context, ID, InputObject, Object};
 use domain::auth::Role;
-use domain::inventory::{Adjustment, Receipt, ReceiptLine, Transfer};
+use domain::inventory::{Adjustment, Moved, Receipt, ReceiptLine, Transfer};
 
 use crate::events::Event;
-use crate::graphql::context::{begin, commit, parse_id, principal, services};
+use crate::graphql::context::{parse_id, services, transact};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::inventory::{StockMovement, StockReason};
 use crate::graphql::types::scalars::Decimal;
@@ -67,22 +67,19 @@ pub struct TransferStockInput {
     pub note: Option<String>,
 }
 
-/// Tells lowStockAlerts subscribers about committed movements that took a product from above
-/// its threshold to at or below it.
-async fn publish_low_stock(
-    ctx: &Context<'_>,
-    movements: &[entity::stock_movement::Model],
-) -> async_graphql::Result<()> {
+/// The movements as the API shows them, after telling lowStockAlerts subscribers about the
+/// alerts they raised (the change has committed).
+fn published(ctx: &Context<'_>, moved: Moved) -> async_graphql::Result<Vec<StockMovement>> {
     let services = services(ctx)?;
-    let mut events = Vec::new();
-    for movement in movements.iter().filter(|m| m.quantity_milli < 0) {
-        let product = domain::catalog::products::get(&services.db, movement.product_id).await?;
-        if let Some(alert) = domain::sales::Alert::crossing(&product, movement) {
-            events.push(Event::from(&alert));
-        }
-    }
-    services.events.publish_soon(events);
-    Ok(())
+    services
+        .events
+        .publish_soon(moved.alerts.iter().map(Event::from).collect());
+    let currency = services.currency;
+    Ok(moved
+        .movements
+        .into_iter()
+        .map(|row| StockMovement { row, currency })
+        .collect())
 }
 
 #[derive(Default)]
@@ -98,7 +95,6 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The delivery.")] input: ReceiveStockInput,
     ) -> async_graphql::Result<Vec<StockMovement>> {
-        let actor = principal(ctx).await?.user_id;
         let receipt = Receipt {
             location_id: parse_id(&input.location_id, "locationId")?,
             lines: input
@@ -107,12 +103,8 @@ impl InventoryMutation {
                 .enumerate()
                 .map(|(index, line)| {
                     Ok(ReceiptLine {
-                        product_id: parse_id(&line.product_id, "productId").map_err(|_| {
-                            domain::Error::bad_input(
-                                format!("lines[{index}].productId"),
-                                "not a valid ID",
-                            )
-                        })?,
+                        product_id: parse_id(&line.product_id, "productId")
+                            .map_err(|e| e.in_item("lines", index))?,
                         quantity: line.quantity.0,
                         unit_cost: line.unit_cost.map(|c| c.0),
                     })
@@ -122,13 +114,11 @@ impl InventoryMutation {
             reference: input.reference,
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let movements = domain::inventory::receive(&txn, actor, currency, receipt).await;
-        Ok(commit(txn, movements)
-            .await?
-            .into_iter()
-            .map(|row| StockMovement { row, currency })
-            .collect())
+        let moved = transact(ctx, async move |txn, actor| {
+            domain::inventory::receive(txn, actor.user_id, currency, receipt).await
+        })
+        .await?;
+        published(ctx, moved)
     }
 
     /// Corrects stock by a change or a count; stock may not go below zero
@@ -139,7 +129,6 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The correction.")] input: AdjustStockInput,
     ) -> async_graphql::Result<StockMovement> {
-        let actor = principal(ctx).await?.user_id;
         let adjustment = Adjustment {
             location_id: parse_id(&input.location_id, "locationId")?,
             product_id: parse_id(&input.product_id, "productId")?,
@@ -148,12 +137,13 @@ impl InventoryMutation {
             reason: input.reason.into(),
             note: input.note,
         };
-        let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let movement = domain::inventory::adjust(&txn, actor, adjustment).await;
-        let row = commit(txn, movement).await?;
-        publish_low_stock(ctx, std::slice::from_ref(&row)).await?;
-        Ok(StockMovement { row, currency })
+        let moved = transact(ctx, async move |txn, actor| {
+            domain::inventory::adjust(txn, actor.user_id, adjustment).await
+        })
+        .await?;
+        published(ctx, moved)?
+            .pop()
+            .ok_or_else(|| domain::Error::internal("an adjustment made no movement").into())
     }
 
     /// Moves stock between locations: TRANSFER_OUT and TRANSFER_IN, atomically; returns both,
@@ -164,7 +154,6 @@ impl InventoryMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The transfer.")] input: TransferStockInput,
     ) -> async_graphql::Result<Vec<StockMovement>> {
-        let actor = principal(ctx).await?.user_id;
         let transfer = Transfer {
             from_location_id: parse_id(&input.from_location_id, "fromLocationId")?,
             to_location_id: parse_id(&input.to_location_id, "toLocationId")?,
@@ -172,14 +161,10 @@ impl InventoryMutation {
             quantity: input.quantity.0,
             note: input.note,
         };
-        let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let movements = domain::inventory::transfer(&txn, actor, transfer).await;
-        let movements = commit(txn, movements).await?;
-        publish_low_stock(ctx, &movements).await?;
-        Ok(movements
-            .into_iter()
-            .map(|row| StockMovement { row, currency })
-            .collect())
+        let moved = transact(ctx, async move |txn, actor| {
+            domain::inventory::transfer(txn, actor.user_id, transfer).await
+        })
+        .await?;
+        published(ctx, moved)
     }
 }

@@ -5,7 +5,7 @@ use domain::sales::refunds::{NewRefund, RefundLineRequest};
 use domain::sales::registers::{CloseRegister, NewCashMovement, OpenRegister};
 
 use crate::events::Event;
-use crate::graphql::context::{begin, commit, parse_id, principal, services};
+use crate::graphql::context::{parse_id, principal, services, transact};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::loaders::{prime, prime_children};
 use crate::graphql::types::sales::{
@@ -122,9 +122,8 @@ pub struct RefundSaleInput {
     pub reason: String,
 }
 
-fn line_id(id: &ID, index: usize, field: &str) -> domain::Result<uuid::Uuid> {
-    uuid::Uuid::parse_str(id.as_str())
-        .map_err(|_| domain::Error::bad_input(format!("lines[{index}].{field}"), "not a valid ID"))
+fn line_id(id: &ID, index: usize, field: &'static str) -> domain::Result<uuid::Uuid> {
+    parse_id(id, field).map_err(|e| e.in_item("lines", index))
 }
 
 #[derive(Default)]
@@ -134,34 +133,33 @@ pub struct SalesMutation;
 impl SalesMutation {
     /// Opens a register session with a cash float. Any role. A second open session for the
     /// same register name and location: CONFLICT.
+    #[graphql(guard = "RoleGuard(Role::Cashier)")]
     async fn open_register(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The register, its location and its float.")] input: OpenRegisterInput,
     ) -> async_graphql::Result<RegisterSession> {
-        let actor = principal(ctx).await?;
         let open = OpenRegister {
             location_id: parse_id(&input.location_id, "locationId")?,
             register_name: input.register_name,
             opening_float: input.opening_float.0,
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let opened = domain::sales::registers::open(&txn, actor, currency, open).await;
-        Ok(RegisterSession {
-            row: commit(txn, opened).await?,
-            currency,
+        let row = transact(ctx, async move |txn, actor| {
+            domain::sales::registers::open(txn, actor, currency, open).await
         })
+        .await?;
+        Ok(RegisterSession { row, currency })
     }
 
     /// Records a PAY_IN or PAY_OUT of cash in an open session (closed or unknown:
     /// REGISTER_CLOSED). A cashier uses their own sessions; MANAGER and ADMIN any.
+    #[graphql(guard = "RoleGuard(Role::Cashier)")]
     async fn record_cash_movement(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The session, the kind, the amount and why.")] input: CashMovementInput,
     ) -> async_graphql::Result<CashMovement> {
-        let actor = principal(ctx).await?;
         let movement = NewCashMovement {
             register_session_id: parse_id(&input.register_session_id, "registerSessionId")?,
             kind: input.kind.into(),
@@ -169,36 +167,33 @@ impl SalesMutation {
             reason: input.reason,
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let recorded =
-            domain::sales::registers::record_cash_movement(&txn, actor, currency, movement).await;
-        Ok(CashMovement {
-            row: commit(txn, recorded).await?,
-            currency,
+        let row = transact(ctx, async move |txn, actor| {
+            domain::sales::registers::record_cash_movement(txn, actor, currency, movement).await
         })
+        .await?;
+        Ok(CashMovement { row, currency })
     }
 
     /// Counts the drawer and closes the session: expectedCash, countedCash and overShort are
     /// kept with it, and it takes no more sales, cash movements or voids. Closed or unknown:
     /// REGISTER_CLOSED. A cashier closes their own sessions; MANAGER and ADMIN any.
+    #[graphql(guard = "RoleGuard(Role::Cashier)")]
     async fn close_register(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The session and the counted cash.")] input: CloseRegisterInput,
     ) -> async_graphql::Result<RegisterSession> {
-        let actor = principal(ctx).await?;
         let close = CloseRegister {
             register_session_id: parse_id(&input.register_session_id, "registerSessionId")?,
             counted_cash: input.counted_cash.0,
             note: input.note,
         };
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let closed = domain::sales::registers::close(&txn, actor, currency, close).await;
-        Ok(RegisterSession {
-            row: commit(txn, closed).await?,
-            currency,
+        let row = transact(ctx, async move |txn, actor| {
+            domain::sales::registers::close(txn, actor, currency, close).await
         })
+        .await?;
+        Ok(RegisterSession { row, currency })
     }
 
     /// The checkout, in one transaction: the sale, its lines, payments and stock movements
@@ -333,14 +328,12 @@ impl SalesMutation {
         #[graphql(desc = "The sale.")] id: ID,
         #[graphql(desc = "Why (required).")] reason: String,
     ) -> async_graphql::Result<Sale> {
-        let actor = principal(ctx).await?;
         let id = parse_id(&id, "id")?;
         let currency = services(ctx)?.currency;
-        let txn = begin(ctx).await?;
-        let voided = domain::sales::refunds::void(&txn, actor, id, &reason).await;
-        Ok(Sale {
-            row: commit(txn, voided).await?,
-            currency,
+        let row = transact(ctx, async move |txn, actor| {
+            domain::sales::refunds::void(txn, actor, id, &reason).await
         })
+        .await?;
+        Ok(Sale { row, currency })
     }
 }

@@ -1,13 +1,13 @@
 use async_graphql::{Context, ID, InputObject, Object};
 
 use crate::graphql::context::{parse_id, principal, services};
-use std::collections::HashMap;
 
 use crate::graphql::pagination::{listing, page_request, page_size};
 use crate::graphql::types::catalog::{
     Category, Product, ProductConnection, ProductSearchResult, TaxRate, products_with_relations,
 };
-use domain::catalog::products::{ProductFilter as DomainFilter, ProductKey};
+use domain::catalog::products::{CodeCache, ProductFilter as DomainFilter};
+use domain::pagination::NameKey;
 use domain::pagination::Page;
 
 /// Which products `products` lists.
@@ -104,21 +104,9 @@ impl CatalogQuery {
     ) -> async_graphql::Result<Option<Product>> {
         principal(ctx).await?;
         let services = services(ctx)?;
-        if let Some(codes) = &services.codes
-            && let Some(id) = codes.get(&code).await
-            && let Ok(row) = domain::catalog::products::get(&services.db, id).await
-            // Still its code? (An entry that outlived a change is never served.)
-            && (row.barcode.as_deref() == Some(code.as_str()) || row.sku == code)
-        {
-            return Ok(Some(single(ctx, row, services.currency).await?));
-        }
-        match domain::catalog::products::by_code(&services.db, &code).await? {
-            Some(row) => {
-                if let Some(codes) = &services.codes {
-                    codes.put(&code, row.id).await;
-                }
-                Ok(Some(single(ctx, row, services.currency).await?))
-            }
+        let cache = services.codes.as_deref().map(|c| c as &dyn CodeCache);
+        match domain::catalog::products::by_code_cached(&services.db, cache, &code).await? {
+            Some(row) => Ok(Some(single(ctx, row, services.currency).await?)),
             None => Ok(None),
         }
     }
@@ -139,25 +127,12 @@ impl CatalogQuery {
         let first = page_size(first)?;
         let query = domain::search::parse_query(&query)?;
         let services = services(ctx)?;
-        let hits = services
+        let (found, ordered): (Vec<_>, Vec<_>) = services
             .search
-            .search(&services.db, query, usize::try_from(first).unwrap_or(100))
-            .await?;
-        let ids: Vec<_> = hits.iter().map(|hit| hit.product_id).collect();
-        let mut rows: HashMap<_, _> = domain::catalog::products::get_many(&services.db, &ids)
+            .find(&services.db, query, usize::try_from(first).unwrap_or(100))
             .await?
             .into_iter()
-            .map(|row| (row.id, row))
-            .collect();
-        // In the ranking's order; a product archived since the index last looked is left out.
-        let mut found = Vec::with_capacity(hits.len());
-        let mut ordered = Vec::with_capacity(hits.len());
-        for hit in hits {
-            if let Some(row) = rows.remove(&hit.product_id).filter(|row| row.active) {
-                ordered.push(row);
-                found.push(hit);
-            }
-        }
+            .unzip();
         let node = ctx.look_ahead().field("product");
         let products = products_with_relations(ctx, node, ordered, services.currency).await?;
         Ok(found
@@ -184,7 +159,7 @@ impl CatalogQuery {
     ) -> async_graphql::Result<ProductConnection> {
         principal(ctx).await?;
         let request = page_request("product", first, after, |key| {
-            serde_json::from_str::<ProductKey>(key).ok()
+            serde_json::from_str::<NameKey>(key).ok()
         })?;
         let filter = filter.unwrap_or_default().parse()?;
         let services = services(ctx)?;
@@ -199,7 +174,7 @@ impl CatalogQuery {
             "product",
             page,
             |p| {
-                serde_json::to_string(&ProductKey {
+                serde_json::to_string(&NameKey {
                     name: p.row.name.clone(),
                     id: p.row.id,
                 })

@@ -1,5 +1,5 @@
 use async_graphql::{Context, Object};
-use domain::customers::CustomerKey;
+use domain::pagination::NameKey;
 
 use crate::graphql::context::{principal, services};
 use crate::graphql::pagination::{listing, page_request};
@@ -24,7 +24,7 @@ impl CustomerQuery {
     ) -> async_graphql::Result<CustomerConnection> {
         principal(ctx).await?;
         let request = page_request("customer", first, after, |key| {
-            serde_json::from_str::<CustomerKey>(key).ok()
+            serde_json::from_str::<NameKey>(key).ok()
         })?;
         let db = services(ctx)?.db.clone();
         let page = domain::customers::list(&db, search.as_deref(), &request).await?;
@@ -32,7 +32,7 @@ impl CustomerQuery {
             "customer",
             page,
             |c| {
-                serde_json::to_string(&CustomerKey {
+                serde_json::to_string(&NameKey {
                     name: c.name.clone(),
                     id: c.id,
                 })

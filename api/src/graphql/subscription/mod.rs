@@ -12,7 +12,8 @@ use uuid::Uuid;
 use crate::events::Event;
 use crate::graphql::context::{Services, parse_id, principal, services};
 use crate::graphql::guards::RoleGuard;
-use crate::graphql::types::sales::{LowStockAlert, Sale};
+use crate::graphql::types::inventory::LowStockAlert;
+use crate::graphql::types::sales::Sale;
 
 /// The events of this instance's feed, as a stream; a subscriber too slow to keep up skips
 /// what it missed rather than closing.

@@ -158,3 +158,45 @@ impl LowStockItem {
         &self.product
     }
 }
+/// A product that just fell to or below its low-stock threshold at a location.
+pub struct LowStockAlert {
+    pub product_id: uuid::Uuid,
+    pub location_id: uuid::Uuid,
+    pub on_hand_milli: i64,
+    pub threshold_milli: i64,
+    pub currency: Currency,
+}
+
+/// A product that just fell to or below its low-stock threshold at a location.
+#[Object]
+impl LowStockAlert {
+    /// Stock on hand at the location after the movement that crossed the threshold.
+    async fn on_hand(&self) -> Decimal {
+        Decimal::milli(self.on_hand_milli)
+    }
+
+    /// The product's low-stock threshold.
+    async fn threshold(&self) -> Decimal {
+        Decimal::milli(self.threshold_milli)
+    }
+
+    /// The product.
+    async fn product(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Product>> {
+        let currency = self.currency;
+        Ok(load::<product::Model>(ctx, self.product_id)
+            .await?
+            .map(|row| Product {
+                row,
+                currency,
+                relations: None,
+            }))
+    }
+
+    /// The location.
+    async fn location(&self, ctx: &Context<'_>) -> async_graphql::Result<Location> {
+        let row = load::<location::Model>(ctx, self.location_id)
+            .await?
+            .ok_or_else(|| domain::Error::internal("alert at a missing location"))?;
+        Ok(Location::from(row))
+    }
+}

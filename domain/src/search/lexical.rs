@@ -1,0 +1,406 @@
+//! The lexical signal: the words of the query against the catalog's, with tantivy.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use entity::product;
+use tantivy::collector::TopDocs;
+use tantivy::columnar::Column;
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term, doc};
+use uuid::Uuid;
+
+use super::synonyms;
+
+/// The tantivy side.
+pub(super) struct Lexical {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    /// The product id, to delete a product's document by.
+    id: Field,
+    /// The product id again, as two fast fields: a hit's id is read from these columns, not
+    /// from the document store (which decompresses a block per hit).
+    id_high: Field,
+    id_low: Field,
+    name_stem: Field,
+    name_fold: Field,
+    extra_stem: Field,
+    /// [`synonyms::GROUPS`], each name as its stemmed words.
+    synonyms: Vec<Vec<Vec<String>>>,
+}
+
+const STEMMED: &str = "es_stem";
+const ID_HIGH: &str = "id_high";
+const ID_LOW: &str = "id_low";
+const FOLDED: &str = "es_fold";
+
+impl Lexical {
+    pub(super) fn new() -> tantivy::Result<Self> {
+        let text = |tokenizer: &str| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(tokenizer)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            )
+        };
+        let mut schema = Schema::builder();
+        let id = schema.add_text_field("id", STRING);
+        let id_high = schema.add_u64_field(ID_HIGH, FAST);
+        let id_low = schema.add_u64_field(ID_LOW, FAST);
+        let name_stem = schema.add_text_field("name_stem", text(STEMMED));
+        let name_fold = schema.add_text_field("name_fold", text(FOLDED));
+        let extra_stem = schema.add_text_field("extra_stem", text(STEMMED));
+        let index = Index::create_in_ram(schema.build());
+        index.tokenizers().register(STEMMED, analyzer(true));
+        index.tokenizers().register(FOLDED, analyzer(false));
+        let writer = index.writer_with_num_threads(1, 30_000_000)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let mut synonyms = Vec::with_capacity(synonyms::GROUPS.len());
+        for group in synonyms::GROUPS {
+            let mut names = Vec::with_capacity(group.len());
+            for name in *group {
+                names.push(tokens(&index, name_stem, name)?);
+            }
+            synonyms.push(names);
+        }
+        Ok(Self {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            id,
+            id_high,
+            id_low,
+            name_stem,
+            name_fold,
+            extra_stem,
+            synonyms,
+        })
+    }
+
+    /// Other names of what the query's words name ("palta" also searches "aguacate").
+    /// `readings` are the query's stemmed words, as typed and with English plurals made
+    /// singular ("strawberries" names the group of "strawberry").
+    fn synonym_clauses(&self, readings: &[Vec<String>]) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses = Vec::new();
+        let mut added: HashSet<&[String]> = HashSet::new();
+        for group in &self.synonyms {
+            let said = |name: &Vec<String>| {
+                !name.is_empty()
+                    && readings.iter().any(|stemmed| {
+                        stemmed
+                            .windows(name.len())
+                            .any(|window| window == name.as_slice())
+                    })
+            };
+            if !group.iter().any(said) {
+                continue;
+            }
+            for name in group.iter().filter(|name| !name.is_empty() && !said(name)) {
+                if !added.insert(name.as_slice()) {
+                    continue;
+                }
+                let words: Vec<(Occur, Box<dyn Query>)> = name
+                    .iter()
+                    .map(|word| {
+                        let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                            self.stem_term(self.name_stem, word, 1.0),
+                            self.stem_term(self.extra_stem, word, 0.3),
+                        ]));
+                        (Occur::Must, either)
+                    })
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(words)), 2.5))
+                        as Box<dyn Query>,
+                ));
+            }
+        }
+        clauses
+    }
+
+    fn stem_term(&self, field: Field, word: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+        boosted(
+            TermQuery::new(
+                Term::from_field_text(field, word),
+                IndexRecordOption::WithFreqs,
+            ),
+            boost,
+        )
+    }
+
+    pub(super) fn upsert(
+        &self,
+        changed: &[product::Model],
+        categories: &HashMap<Uuid, String>,
+    ) -> tantivy::Result<()> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| tantivy::TantivyError::Poisoned)?;
+        for p in changed {
+            let id = p.id.to_string();
+            writer.delete_term(Term::from_field_text(self.id, &id));
+            let (high, low) = p.id.as_u64_pair();
+            if !p.active {
+                continue;
+            }
+            let category = p.category_id.and_then(|c| categories.get(&c));
+            let extra = [category.map(String::as_str), p.description.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            writer.add_document(doc!(
+                self.id => id,
+                self.id_high => high,
+                self.id_low => low,
+                self.name_stem => p.name.as_str(),
+                self.name_fold => p.name.as_str(),
+                self.extra_stem => extra,
+            ))?;
+        }
+        writer.commit()?;
+        self.reader.reload()
+    }
+
+    /// Product ids, best first.
+    pub(super) fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Uuid>> {
+        let stemmed = tokens(&self.index, self.name_stem, query)?;
+        let folded = tokens(&self.index, self.name_fold, query)?;
+        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for term in &stemmed {
+            let mut per_word: Vec<(Occur, Box<dyn Query>)> = vec![
+                boosted(
+                    TermQuery::new(
+                        Term::from_field_text(self.name_stem, term),
+                        IndexRecordOption::WithFreqs,
+                    ),
+                    3.0,
+                ),
+                boosted(
+                    TermQuery::new(
+                        Term::from_field_text(self.extra_stem, term),
+                        IndexRecordOption::WithFreqs,
+                    ),
+                    1.0,
+                ),
+            ];
+            if term.chars().count() >= 2 {
+                per_word.push(boosted(
+                    FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(self.name_fold, term),
+                        0,
+                        true,
+                    ),
+                    0.5,
+                ));
+            }
+            words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+        }
+        for term in &folded {
+            let length = term.chars().count();
+            let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if length >= 2 {
+                // As-you-type: "lech" is the start of "leche".
+                per_word.push(boosted(
+                    FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(self.name_fold, term),
+                        0,
+                        true,
+                    ),
+                    1.5,
+                ));
+            }
+            if length >= 4 {
+                // Typos: one edit ("lehce"), two in long words ("paracetmaol").
+                let distance = if length >= 8 { 2 } else { 1 };
+                per_word.push(boosted(
+                    FuzzyTermQuery::new(
+                        Term::from_field_text(self.name_fold, term),
+                        distance,
+                        true,
+                    ),
+                    1.0,
+                ));
+                if length >= 5 {
+                    // A typo while still typing: "paracetamo" is one edit from a prefix.
+                    per_word.push(boosted(
+                        FuzzyTermQuery::new_prefix(
+                            Term::from_field_text(self.name_fold, term),
+                            1,
+                            true,
+                        ),
+                        0.5,
+                    ));
+                }
+            }
+            if !per_word.is_empty() {
+                words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+            }
+        }
+        let singular: Vec<String> = folded.iter().map(|word| english_singular(word)).collect();
+        let singular = tokens(&self.index, self.name_stem, &singular.join(" "))?;
+        words.extend(self.synonym_clauses(&[stemmed, singular]));
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &BooleanQuery::new(words),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?;
+        let mut ids = Vec::with_capacity(top.len());
+        let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
+        for (_, address) in top {
+            let (high, low) = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    slot.insert((fast.u64(ID_HIGH)?, fast.u64(ID_LOW)?))
+                }
+            };
+            if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id))
+            {
+                ids.push(Uuid::from_u64_pair(high, low));
+            }
+        }
+        Ok(ids)
+    }
+}
+
+/// An English plural's singular, by the regular rules ("berries" → "berry", "tomatoes" →
+/// "tomato", "eggs" → "egg"); other words unchanged. Only for matching the glossary.
+fn english_singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        format!("{stem}y")
+    } else if let Some(stem) = word
+        .strip_suffix("oes")
+        .or_else(|| word.strip_suffix("ches"))
+        .or_else(|| word.strip_suffix("shes"))
+    {
+        format!("{stem}{}", &word[stem.len()..word.len() - 2])
+    } else if let Some(stem) = word
+        .strip_suffix('s')
+        .filter(|s| s.len() >= 3 && !s.ends_with('s'))
+    {
+        stem.to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+fn boosted(query: impl Query + 'static, boost: f32) -> (Occur, Box<dyn Query>) {
+    (
+        Occur::Should,
+        Box::new(BoostQuery::new(Box::new(query), boost)),
+    )
+}
+
+/// Lower case, stop words out, accents folded, and (for `stem`) Spanish stems.
+fn analyzer(stem: bool) -> TextAnalyzer {
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
+    if let Some(stop_words) = StopWordFilter::new(Language::Spanish) {
+        builder = builder.filter_dynamic(stop_words);
+    }
+    let builder = builder.filter_dynamic(AsciiFoldingFilter);
+    if stem {
+        builder
+            .filter_dynamic(Stemmer::new(Language::Spanish))
+            .build()
+    } else {
+        builder.build()
+    }
+}
+
+fn tokens(index: &Index, field: Field, text: &str) -> tantivy::Result<Vec<String>> {
+    let mut analyzer = index.tokenizer_for_field(field)?;
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        if !out.contains(&token.text) {
+            out.push(token.text.clone());
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    #[test]
+    fn english_plurals_become_singular() {
+        for (plural, singular) in [
+            ("strawberries", "strawberry"),
+            ("tomatoes", "tomato"),
+            ("peaches", "peach"),
+            ("dishes", "dish"),
+            ("eggs", "egg"),
+            ("diapers", "diaper"),
+            ("glass", "glass"),
+            ("gas", "gas"),
+        ] {
+            assert_eq!(english_singular(plural), singular, "{plural}");
+        }
+    }
+
+    #[test]
+    fn the_lexical_index_folds_stems_and_forgives() {
+        let lexical = Lexical::new().unwrap();
+        let product = |name: &str| product::Model {
+            id: Uuid::now_v7(),
+            sku: name.to_owned(),
+            barcode: None,
+            name: name.to_owned(),
+            description: None,
+            category_id: None,
+            unit: product::Unit::Unit,
+            price_minor: 100,
+            cost_minor: None,
+            tax_rate_id: None,
+            track_stock: false,
+            low_stock_threshold_milli: None,
+            active: true,
+            search_text: String::new(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        let milk = product("Leche entera 1 L");
+        let coffee = product("Café molido natural 250 g");
+        let apple = product("Manzana Golden");
+        lexical
+            .upsert(
+                &[milk.clone(), coffee.clone(), apple.clone()],
+                &HashMap::new(),
+            )
+            .unwrap();
+        for (query, expected) in [
+            ("leche", milk.id),
+            ("lehce", milk.id),
+            ("lech", milk.id),
+            ("cafe", coffee.id),
+            ("CAFÉ MOL", coffee.id),
+            ("manzanas", apple.id),
+        ] {
+            let hits = lexical.search(query, 10).unwrap();
+            assert_eq!(hits.first(), Some(&expected), "{query}: {hits:?}");
+        }
+        assert!(lexical.search("de la", 10).unwrap().is_empty());
+    }
+}
