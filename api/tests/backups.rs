@@ -15,49 +15,69 @@ use sha2::{Digest, Sha256};
 const RUN: &str = "mutation { runBackup { id trigger status startedAt } }";
 const BACKUPS: &str = "{ backups(first: 10) { totalCount edges { node { id trigger status startedAt finishedAt fileName sizeBytes checksum error } } } }";
 
-both_backends! {
-    async fn run_backup_writes_a_complete_checksummed_file(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await.access;
-        let location = app.main_location(&admin).await;
-        let product = app.product(&admin, "RESPALDO", json!({})).await;
-        app.receive(&admin, &location, &product, "7").await;
+both_backends!(
+    run_backup_writes_a_complete_checksummed_file,
+    only_admins_run_or_list_backups
+);
 
-        let started = app.ok(&admin, RUN, json!({})).await;
-        let run = app.finished_backup(&admin, &started["runBackup"]["id"]).await;
+async fn run_backup_writes_a_complete_checksummed_file(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await.access;
+    let location = app.main_location(&admin).await;
+    let product = app.product(&admin, "RESPALDO", json!({})).await;
+    app.receive(&admin, &location, &product, "7").await;
 
-        assert_eq!(started["runBackup"]["trigger"], "MANUAL");
-        assert_eq!(run["status"], "SUCCEEDED", "{run}");
-        let name = run["fileName"].as_str().unwrap();
-        let bytes = std::fs::read(app.app.config.backup_dir.join(name)).unwrap();
-        assert_eq!(run["sizeBytes"].as_f64().unwrap(), bytes.len() as f64);
-        assert_eq!(run["checksum"].as_str().unwrap(), format!("{:x}", Sha256::digest(&bytes)));
-        let mut content = Vec::new();
-        flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut content).unwrap();
-        if matches!(backend, Backend::Sqlite) {
-            assert!(name.ends_with(".sqlite.gz") && content.starts_with(b"SQLite format 3"));
-        } else {
-            let sql = String::from_utf8(content).unwrap();
-            assert!(name.ends_with(".sql.gz"));
-            assert!(sql.contains("CREATE TABLE public.products") && sql.contains("RESPALDO"));
-        }
-        // Beside it only its checksum file (as `sha256sum -c` reads it), nothing half-written.
-        let others: Vec<_> = std::fs::read_dir(&app.app.config.backup_dir).unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .filter(|n| n != name)
-            .collect();
-        assert_eq!(others, [format!("{name}.sha256")]);
-        let sidecar = std::fs::read_to_string(app.app.config.backup_dir.join(&others[0])).unwrap();
-        assert_eq!(sidecar, format!("{}  {name}\n", run["checksum"].as_str().unwrap()));
+    let started = app.ok(&admin, RUN, json!({})).await;
+    let run = app
+        .finished_backup(&admin, &started["runBackup"]["id"])
+        .await;
+
+    assert_eq!(started["runBackup"]["trigger"], "MANUAL");
+    assert_eq!(run["status"], "SUCCEEDED", "{run}");
+    let name = run["fileName"].as_str().unwrap();
+    let bytes = std::fs::read(app.app.config.backup_dir.join(name)).unwrap();
+    assert_eq!(run["sizeBytes"].as_f64().unwrap(), bytes.len() as f64);
+    assert_eq!(
+        run["checksum"].as_str().unwrap(),
+        format!("{:x}", Sha256::digest(&bytes))
+    );
+    let mut content = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..])
+        .read_to_end(&mut content)
+        .unwrap();
+    if matches!(backend, Backend::Sqlite) {
+        assert!(name.ends_with(".sqlite.gz") && content.starts_with(b"SQLite format 3"));
+    } else {
+        let sql = String::from_utf8(content).unwrap();
+        assert!(name.ends_with(".sql.gz"));
+        assert!(sql.contains("CREATE TABLE public.products") && sql.contains("RESPALDO"));
     }
+    // Beside it only its checksum file (as `sha256sum -c` reads it), nothing half-written.
+    let others: Vec<_> = std::fs::read_dir(&app.app.config.backup_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != name)
+        .collect();
+    assert_eq!(others, [format!("{name}.sha256")]);
+    let sidecar = std::fs::read_to_string(app.app.config.backup_dir.join(&others[0])).unwrap();
+    assert_eq!(
+        sidecar,
+        format!("{}  {name}\n", run["checksum"].as_str().unwrap())
+    );
+}
 
-    async fn only_admins_run_or_list_backups(backend) {
-        let app = backend.spawn().await;
-        let manager = app.user_with_role("marta", "MANAGER").await.access;
+async fn only_admins_run_or_list_backups(backend: Backend) {
+    let app = backend.spawn().await;
+    let manager = app.user_with_role("marta", "MANAGER").await.access;
 
-        assert_eq!(error_code(&app.gql(Some(&manager), RUN, json!({})).await), "FORBIDDEN");
-        assert_eq!(error_code(&app.gql(Some(&manager), BACKUPS, json!({})).await), "FORBIDDEN");
-    }
+    assert_eq!(
+        error_code(&app.gql(Some(&manager), RUN, json!({})).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        error_code(&app.gql(Some(&manager), BACKUPS, json!({})).await),
+        "FORBIDDEN"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,29 +5,13 @@
 mod common;
 
 use std::io::Write;
-use std::process::Stdio;
+use std::process::{Output, Stdio};
 
-use common::Backend;
 use common::process::{free_port, pos_api, sigterm, start_server};
+use common::{Backend, TestDatabase};
 use serde_json::{Value, json};
 
 /// A PostgreSQL URL for a database that does not exist yet (pos-api must create it).
-fn new_postgres_database(server: &str) -> (String, String) {
-    let name = format!("pos_test_cli_{}", uuid::Uuid::now_v7().simple());
-    let mut url = reqwest::Url::parse(server).unwrap();
-    url.set_path(&name);
-    (url.to_string(), name)
-}
-
-async fn drop_postgres_database(server: &str, name: &str) {
-    use sea_orm::ConnectionTrait;
-    let admin = sea_orm::Database::connect(server).await.unwrap();
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await
-        .unwrap();
-}
-
 #[test]
 fn a_malformed_variable_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -101,24 +85,23 @@ async fn migrate_creates_the_embedded_database_in_the_data_directory() {
 
 #[tokio::test]
 async fn migrate_creates_a_missing_postgres_database() {
-    let Some(Backend::Postgres(server)) = Backend::postgres() else {
+    let Some(backend) = Backend::postgres() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (url, name) = new_postgres_database(&server);
+    let database = TestDatabase::new(&backend, &dir);
 
     let first = pos_api(dir.path())
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", &database.url)
         .arg("migrate")
         .output()
         .unwrap();
     let again = pos_api(dir.path())
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", &database.url)
         .arg("migrate")
         .output()
         .unwrap();
 
-    drop_postgres_database(&server, &name).await;
     assert!(
         first.status.success(),
         "{}",
@@ -228,7 +211,10 @@ fn create_user_refuses_a_short_password() {
 async fn login(port: u16, password: &str) -> Value {
     reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/graphql"))
-        .json(&json!({ "query": "mutation($p: String!) { login(username: \"admin\", password: $p) { accessToken user { username role } } }", "variables": { "p": password } }))
+        .json(&json!({
+            "query": "mutation($p: String!) { login(username: \"admin\", password: $p) { accessToken user { username role } } }",
+            "variables": { "p": password },
+        }))
         .send()
         .await
         .unwrap()
@@ -279,15 +265,15 @@ async fn with_no_configuration_it_serves_and_prints_the_admin_password_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn on_postgres_it_creates_the_database_and_serves() {
-    let Some(Backend::Postgres(server)) = Backend::postgres() else {
+    let Some(backend) = Backend::postgres() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
-    let (url, name) = new_postgres_database(&server);
+    let database = TestDatabase::new(&backend, &dir);
     let port = free_port();
     let (mut child, _log) = start_server(
         pos_api(dir.path())
-            .env("DATABASE_URL", &url)
+            .env("DATABASE_URL", &database.url)
             .env("POS_ADMIN_PASSWORD", "pg-admin-password"),
         port,
     );
@@ -295,7 +281,6 @@ async fn on_postgres_it_creates_the_database_and_serves() {
     let body = login(port, "pg-admin-password").await;
     sigterm(&child);
     let status = child.wait().unwrap();
-    drop_postgres_database(&server, &name).await;
 
     assert_eq!(body["data"]["login"]["user"]["username"], "admin", "{body}");
     assert!(status.success());
@@ -355,18 +340,29 @@ async fn contents(
     all
 }
 
+/// `pos-api restore FILE` into `url`, with the key the backup was encrypted to, if any.
+fn restore(dir: &std::path::Path, url: &str, file: &std::path::Path, key: Option<&str>) -> Output {
+    pos_api(dir)
+        .envs(key.map(|key| ("BACKUP_ENCRYPTION_KEY", key)))
+        .env("DATABASE_URL", url)
+        .arg("restore")
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+/// A backup made through `runBackup` (encrypted when `key` is given) restores into an empty
+/// database with every row as it was.
 async fn backup_restores_into_an_empty_database_with_identical_contents(
     backend: Backend,
-    encrypted: bool,
+    key: Option<String>,
 ) {
-    let key = domain::backups::EncryptionKey::generate().to_secret_string();
-    let app = if encrypted {
-        backend
-            .spawn_with(&[("BACKUP_ENCRYPTION_KEY", key.as_str())])
-            .await
-    } else {
-        backend.spawn().await
-    };
+    let key = key.as_deref();
+    let app = backend
+        .spawn_with(&Vec::from_iter(
+            key.map(|key| ("BACKUP_ENCRYPTION_KEY", key)),
+        ))
+        .await;
     let admin = app.admin().await.access;
     let location = app.main_location(&admin).await;
     let product = app
@@ -377,11 +373,14 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(
     app.ok(
         &admin,
         "mutation($input: CreateSaleInput!) { createSale(input: $input) { id } }",
-        json!({ "input": {
-        "idempotencyKey": "copy", "registerSessionId": session,
-        "lines": [{ "productId": product, "quantity": "2" }],
-        "payments": [{ "method": "CASH", "amount": "5" }],
-    } }),
+        json!({
+            "input": {
+                "idempotencyKey": "copy",
+                "registerSessionId": session,
+                "lines": [{ "productId": product, "quantity": "2" }],
+                "payments": [{ "method": "CASH", "amount": "5" }],
+            },
+        }),
     )
     .await;
     // Through the API, as an admin starts one from GraphiQL.
@@ -393,53 +392,24 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(
         .backup_dir
         .join(run["fileName"].as_str().unwrap());
     let dir = tempfile::tempdir().unwrap();
-    let (url, dropped) = match &backend {
-        Backend::Sqlite => (
-            format!("sqlite://{}", dir.path().join("restored.db").display()),
-            None,
-        ),
-        Backend::Postgres(server) => {
-            let (url, name) = new_postgres_database(server);
-            (url, Some((server.clone(), name)))
-        }
-    };
-    if let Some((server, name)) = &dropped {
-        use sea_orm::ConnectionTrait;
-        let admin_db = sea_orm::Database::connect(server.as_str()).await.unwrap();
-        admin_db
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await
-            .unwrap();
-    }
+    let target = TestDatabase::created(&backend, &dir).await;
 
-    if encrypted {
+    if key.is_some() {
         assert!(file.display().to_string().ends_with(".gz.age"), "{file:?}");
         // Without the key it cannot be read, and nothing changes.
-        let refused = pos_api(dir.path())
-            .env("DATABASE_URL", &url)
-            .arg("restore")
-            .arg(&file)
-            .output()
-            .unwrap();
+        let refused = restore(dir.path(), &target.url, &file, None);
         assert!(!refused.status.success());
         assert!(
             String::from_utf8_lossy(&refused.stderr).contains("BACKUP_ENCRYPTION_KEY"),
             "{refused:?}"
         );
     }
-    let mut restore = pos_api(dir.path());
-    if encrypted {
-        restore.env("BACKUP_ENCRYPTION_KEY", &key);
-    }
-    let output = restore
-        .env("DATABASE_URL", &url)
-        .arg("restore")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = restore(dir.path(), &target.url, &file, key);
 
     assert!(output.status.success(), "{output:?}");
-    let restored = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    let restored = sea_orm::Database::connect(target.url.as_str())
+        .await
+        .unwrap();
     let mut original = contents(&app.app.db).await;
     let mut copy = contents(&restored).await;
     // The run's own row said RUNNING in the copy and SUCCEEDED after: compare it by count.
@@ -450,45 +420,38 @@ async fn backup_restores_into_an_empty_database_with_identical_contents(
     assert!(original["sales"].len() == 1 && original["stock_movements"].len() == 2);
     assert_eq!(original, copy);
     // Restoring again over a database that is no longer empty needs --force.
-    let mut again = pos_api(dir.path());
-    if encrypted {
-        again.env("BACKUP_ENCRYPTION_KEY", &key);
-    }
-    let again = again
-        .env("DATABASE_URL", &url)
-        .arg("restore")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let again = restore(dir.path(), &target.url, &file, key);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
     restored.close().await.unwrap();
-    if let Some((server, name)) = dropped {
-        drop_postgres_database(&server, &name).await;
-    }
+}
+
+fn new_key() -> Option<String> {
+    Some(domain::backups::EncryptionKey::generate().to_secret_string())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sqlite_backup_restores_with_identical_contents() {
-    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, false).await;
+    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, None).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encrypted_sqlite_backup_restores_with_its_key() {
-    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, true).await;
+    backup_restores_into_an_empty_database_with_identical_contents(Backend::Sqlite, new_key())
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encrypted_postgres_backup_restores_with_its_key() {
     if let Some(backend) = Backend::postgres() {
-        backup_restores_into_an_empty_database_with_identical_contents(backend, true).await;
+        backup_restores_into_an_empty_database_with_identical_contents(backend, new_key()).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_backup_restores_with_identical_contents() {
     if let Some(backend) = Backend::postgres() {
-        backup_restores_into_an_empty_database_with_identical_contents(backend, false).await;
+        backup_restores_into_an_empty_database_with_identical_contents(backend, None).await;
     }
 }
 

@@ -34,188 +34,283 @@ fn deep_introspection(levels: usize) -> String {
     )
 }
 
-both_backends! {
-    async fn health_and_ready_answer(backend) {
-        let app = backend.spawn().await;
+both_backends!(
+    health_and_ready_answer,
+    browsers_get_graphiql,
+    an_oversized_body_is_refused_and_changes_nothing,
+    a_body_that_is_not_a_graphql_request_is_bad_input,
+    documents_that_do_not_parse_or_fit_get_their_codes,
+    a_too_deep_query_is_refused_before_it_runs,
+    graphiqls_own_introspection_fits_the_limits,
+    a_too_complex_query_is_refused,
+    introspection_can_be_switched_off,
+    cors_follows_the_configured_origins,
+    websockets_need_a_valid_token_in_connection_init,
+    shutting_down_lets_requests_in_flight_finish
+);
 
-        let health = app.client.get(app.url("/health")).send().await.unwrap();
-        let ready = app.client.get(app.url("/ready")).send().await.unwrap();
+async fn health_and_ready_answer(backend: Backend) {
+    let app = backend.spawn().await;
 
-        assert_eq!(health.status(), StatusCode::OK);
-        assert_eq!(ready.status(), StatusCode::OK);
-        assert!(ready.headers().contains_key("x-request-id"));
-        let body: Value = ready.json().await.unwrap();
-        assert_eq!(body["status"], "ready");
-        assert_eq!(body["checks"]["database"]["status"], "up");
-        for dependency in ["redis", "embeddings", "scheduler"] {
-            assert!(body["checks"][dependency]["status"].is_string(), "{body}");
-        }
+    let health = app.client.get(app.url("/health")).send().await.unwrap();
+    let ready = app.client.get(app.url("/ready")).send().await.unwrap();
+
+    assert_eq!(health.status(), StatusCode::OK);
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert!(ready.headers().contains_key("x-request-id"));
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["checks"]["database"]["status"], "up");
+    for dependency in ["redis", "embeddings", "scheduler"] {
+        assert!(body["checks"][dependency]["status"].is_string(), "{body}");
     }
+}
 
-    async fn browsers_get_graphiql(backend) {
-        let app = backend.spawn().await;
+async fn browsers_get_graphiql(backend: Backend) {
+    let app = backend.spawn().await;
 
-        for path in ["/graphql", "/graphiql"] {
-            let page = app.client.get(app.url(path)).header("accept", "text/html").send().await.unwrap();
-            assert_eq!(page.status(), StatusCode::OK);
-            let html = page.text().await.unwrap();
-            assert!(html.contains("GraphiQL") && html.contains("/ws"), "{path}");
-            assert!(!html.contains("https://"), "{path} must not need the internet");
-        }
-        for asset in ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js"] {
-            let file = app.client.get(app.url(&format!("/graphiql/assets/{asset}"))).send().await.unwrap();
-            assert_eq!(file.status(), StatusCode::OK, "{asset}");
-            assert!(file.bytes().await.unwrap().len() > 10_000, "{asset}");
-        }
-        let not_a_browser = app.client.get(app.url("/graphql")).send().await.unwrap();
-        assert_eq!(not_a_browser.status(), StatusCode::METHOD_NOT_ALLOWED);
-        let body: Value = not_a_browser.json().await.unwrap();
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-    }
-
-    async fn an_oversized_body_is_refused_and_changes_nothing(backend) {
-        let app = backend.spawn_with(&[("MAX_BODY_BYTES", "4096")]).await;
-        let admin = app.admin().await;
-        let users = app.count_rows("users").await;
-        let padding = "x".repeat(5000);
-        let query = format!("mutation {{ createUser(input: {{username: \"big\", fullName: \"{padding}\", password: \"password-123\", role: CASHIER}}) {{ id }} }}");
-
-        let response = app
+    for path in ["/graphql", "/graphiql"] {
+        let page = app
             .client
-            .post(app.url("/graphql"))
-            .bearer_auth(&admin.access)
-            .json(&json!({ "query": query }))
+            .get(app.url(path))
+            .header("accept", "text/html")
             .send()
             .await
             .unwrap();
-
-        assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-        assert_eq!(app.count_rows("users").await, users);
+        assert_eq!(page.status(), StatusCode::OK);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("GraphiQL") && html.contains("/ws"), "{path}");
+        assert!(
+            !html.contains("https://"),
+            "{path} must not need the internet"
+        );
     }
-
-    async fn a_body_that_is_not_a_graphql_request_is_bad_input(backend) {
-        let app = backend.spawn().await;
-
-        let (status, body) = post_raw(&app, "{not json".into()).await;
-
-        assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    for asset in [
+        "graphiql.min.js",
+        "graphiql.min.css",
+        "react.production.min.js",
+        "react-dom.production.min.js",
+    ] {
+        let file = app
+            .client
+            .get(app.url(&format!("/graphiql/assets/{asset}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), StatusCode::OK, "{asset}");
+        assert!(file.bytes().await.unwrap().len() > 10_000, "{asset}");
     }
+    let not_a_browser = app.client.get(app.url("/graphql")).send().await.unwrap();
+    assert_eq!(not_a_browser.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = not_a_browser.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
 
-    async fn documents_that_do_not_parse_or_fit_get_their_codes(backend) {
-        let app = backend.spawn().await;
+async fn an_oversized_body_is_refused_and_changes_nothing(backend: Backend) {
+    let app = backend.spawn_with(&[("MAX_BODY_BYTES", "4096")]).await;
+    let admin = app.admin().await;
+    let users = app.count_rows("users").await;
+    let padding = "x".repeat(5000);
+    let query = format!(
+        "mutation {{ createUser(input: {{username: \"big\", fullName: \"{padding}\", password: \"password-123\", role: CASHIER}}) {{ id }} }}"
+    );
 
-        let unparsable = app.gql(None, "{ me { id ", json!({})).await;
-        let unknown_field = app.gql(None, "{ me { shoeSize } }", json!({})).await;
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&admin.access)
+        .json(&json!({ "query": query }))
+        .send()
+        .await
+        .unwrap();
 
-        assert_eq!(error_code(&unparsable), "GRAPHQL_PARSE_FAILED");
-        assert_eq!(error_code(&unknown_field), "GRAPHQL_VALIDATION_FAILED");
-    }
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(app.count_rows("users").await, users);
+}
 
-    async fn a_too_deep_query_is_refused_before_it_runs(backend) {
-        let app = backend.spawn().await;
+async fn a_body_that_is_not_a_graphql_request_is_bad_input(backend: Backend) {
+    let app = backend.spawn().await;
 
-        let body = app.gql(None, &deep_introspection(20), json!({})).await;
+    let (status, body) = post_raw(&app, "{not json".into()).await;
 
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
-        assert!(body["errors"][0]["message"].as_str().unwrap().contains("too deep"));
-        assert!(body["data"].is_null());
-    }
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+}
 
-    async fn graphiqls_own_introspection_fits_the_limits(backend) {
-        let app = backend.spawn().await;
-        // The query GraphiQL sends on load nests `ofType` up to nine levels deep.
-        let body = app.gql(None, &deep_introspection(9), json!({})).await;
+async fn documents_that_do_not_parse_or_fit_get_their_codes(backend: Backend) {
+    let app = backend.spawn().await;
 
-        assert!(body["errors"].is_null(), "{body}");
-    }
+    let unparsable = app.gql(None, "{ me { id ", json!({})).await;
+    let unknown_field = app.gql(None, "{ me { shoeSize } }", json!({})).await;
 
-    async fn a_too_complex_query_is_refused(backend) {
-        let app = backend.spawn_with(&[("GRAPHQL_MAX_COMPLEXITY", "5")]).await;
+    assert_eq!(error_code(&unparsable), "GRAPHQL_PARSE_FAILED");
+    assert_eq!(error_code(&unknown_field), "GRAPHQL_VALIDATION_FAILED");
+}
 
-        let body = app.gql(None, "{ me { id username fullName role active createdAt updatedAt } }", json!({})).await;
+async fn a_too_deep_query_is_refused_before_it_runs(backend: Backend) {
+    let app = backend.spawn().await;
 
-        assert_eq!(error_code(&body), "BAD_USER_INPUT");
-        assert!(body["errors"][0]["message"].as_str().unwrap().contains("too complex"));
-    }
+    let body = app.gql(None, &deep_introspection(20), json!({})).await;
 
-    async fn introspection_can_be_switched_off(backend) {
-        let app = backend.spawn_with(&[("GRAPHQL_INTROSPECTION", "false")]).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too deep")
+    );
+    assert!(body["data"].is_null());
+}
 
-        let body = app.gql(None, "{ __schema { types { name } } }", json!({})).await;
+async fn graphiqls_own_introspection_fits_the_limits(backend: Backend) {
+    let app = backend.spawn().await;
+    // The query GraphiQL sends on load nests `ofType` up to nine levels deep.
+    let body = app.gql(None, &deep_introspection(9), json!({})).await;
 
-        assert!(body["data"]["__schema"].is_null(), "{body}");
-    }
+    assert!(body["errors"].is_null(), "{body}");
+}
 
-    async fn cors_follows_the_configured_origins(backend) {
-        let app = backend.spawn_with(&[("CORS_ALLOWED_ORIGINS", "https://pos.example.com")]).await;
-        let preflight = |origin: &'static str| {
-            app.client
-                .request(reqwest::Method::OPTIONS, app.url("/graphql"))
-                .header("origin", origin)
-                .header("access-control-request-method", "POST")
-                .header("access-control-request-headers", "authorization,content-type")
-                .send()
-        };
+async fn a_too_complex_query_is_refused(backend: Backend) {
+    let app = backend.spawn_with(&[("GRAPHQL_MAX_COMPLEXITY", "5")]).await;
 
-        let allowed = preflight("https://pos.example.com").await.unwrap();
-        let refused = preflight("https://evil.example.net").await.unwrap();
+    let body = app
+        .gql(
+            None,
+            "{ me { id username fullName role active createdAt updatedAt } }",
+            json!({}),
+        )
+        .await;
 
-        assert_eq!(allowed.headers()["access-control-allow-origin"], "https://pos.example.com");
-        assert!(!refused.headers().contains_key("access-control-allow-origin"));
-    }
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too complex")
+    );
+}
 
-    async fn websockets_need_a_valid_token_in_connection_init(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await;
-        let connect = || async {
-            let mut request = format!("ws://{}/graphql/ws", app.addr).into_client_request().unwrap();
-            request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().unwrap());
-            tokio_tungstenite::connect_async(request).await.unwrap().0
-        };
+async fn introspection_can_be_switched_off(backend: Backend) {
+    let app = backend
+        .spawn_with(&[("GRAPHQL_INTROSPECTION", "false")])
+        .await;
 
-        let mut good = connect().await;
-        good.send(Message::text(json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {}", admin.access) } }).to_string())).await.unwrap();
-        let ack = good.next().await.unwrap().unwrap();
-        let mut bad = connect().await;
-        bad.send(Message::text(json!({ "type": "connection_init", "payload": { "authorization": "Bearer nope" } }).to_string())).await.unwrap();
-        let refusal = bad.next().await.unwrap().unwrap();
+    let body = app
+        .gql(None, "{ __schema { types { name } } }", json!({}))
+        .await;
 
-        assert_eq!(serde_json::from_str::<Value>(ack.to_text().unwrap()).unwrap()["type"], "connection_ack");
-        // async-graphql closes a refused connection_init with 1002 and the reason.
-        assert!(matches!(refusal, Message::Close(Some(ref frame)) if frame.reason == "invalid access token"), "{refusal:?}");
-    }
+    assert!(body["data"]["__schema"].is_null(), "{body}");
+}
 
-    async fn shutting_down_lets_requests_in_flight_finish(backend) {
-        let mut app = backend.spawn().await;
-        let logins: Vec<_> = (0..4)
-            .map(|_| {
-                let client = app.client.clone();
-                let url = app.url("/graphql");
-                tokio::spawn(async move {
-                    client
-                        .post(url)
-                        .json(&json!({ "query": "mutation { login(username: \"admin\", password: \"admin-password-1\") { accessToken } }" }))
-                        .send()
-                        .await?
-                        .json::<Value>()
-                        .await
-                })
+async fn cors_follows_the_configured_origins(backend: Backend) {
+    let app = backend
+        .spawn_with(&[("CORS_ALLOWED_ORIGINS", "https://pos.example.com")])
+        .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+
+    let allowed = preflight("https://pos.example.com").await.unwrap();
+    let refused = preflight("https://evil.example.net").await.unwrap();
+
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://pos.example.com"
+    );
+    assert!(
+        !refused
+            .headers()
+            .contains_key("access-control-allow-origin")
+    );
+}
+
+async fn websockets_need_a_valid_token_in_connection_init(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await;
+    let connect = || async {
+        let mut request = format!("ws://{}/graphql/ws", app.addr)
+            .into_client_request()
+            .unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            "graphql-transport-ws".parse().unwrap(),
+        );
+        tokio_tungstenite::connect_async(request).await.unwrap().0
+    };
+
+    let mut good = connect().await;
+    good.send(Message::text(
+        json!({
+            "type": "connection_init",
+            "payload": { "authorization": format!("Bearer {}", admin.access) },
+        })
+        .to_string(),
+    ))
+    .await
+    .unwrap();
+    let ack = good.next().await.unwrap().unwrap();
+    let mut bad = connect().await;
+    bad.send(Message::text(
+        json!({ "type": "connection_init", "payload": { "authorization": "Bearer nope" } })
+            .to_string(),
+    ))
+    .await
+    .unwrap();
+    let refusal = bad.next().await.unwrap().unwrap();
+
+    assert_eq!(
+        serde_json::from_str::<Value>(ack.to_text().unwrap()).unwrap()["type"],
+        "connection_ack"
+    );
+    // async-graphql closes a refused connection_init with 1002 and the reason.
+    assert!(
+        matches!(refusal, Message::Close(Some(ref frame)) if frame.reason == "invalid access token"),
+        "{refusal:?}"
+    );
+}
+
+async fn shutting_down_lets_requests_in_flight_finish(backend: Backend) {
+    let mut app = backend.spawn().await;
+    let logins: Vec<_> = (0..4)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = app.url("/graphql");
+            tokio::spawn(async move {
+                client
+                    .post(url)
+                    .json(&json!({
+                        "query": "mutation { login(username: \"admin\", password: \"admin-password-1\") { accessToken } }",
+                    }))
+                    .send()
+                    .await?
+                    .json::<Value>()
+                    .await
             })
-            .collect();
-        // Four password checks take longer than this; the requests are in flight.
-        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        })
+        .collect();
+    // Four password checks take longer than this; the requests are in flight.
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
 
-        app.shut_down().await;
+    app.shut_down().await;
 
-        for login in logins {
-            let body = login.await.unwrap().expect("the request was answered");
-            assert!(body["data"]["login"]["accessToken"].is_string(), "{body}");
-        }
-        assert!(app.client.get(app.url("/health")).send().await.is_err(), "no longer listening");
+    for login in logins {
+        let body = login.await.unwrap().expect("the request was answered");
+        assert!(body["data"]["login"]["accessToken"].is_string(), "{body}");
     }
+    assert!(
+        app.client.get(app.url("/health")).send().await.is_err(),
+        "no longer listening"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

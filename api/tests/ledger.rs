@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::Backend;
+
 use domain::inventory::{Adjustment, Receipt, ReceiptLine, Transfer};
 use domain::quantity::format_milli;
 use entity::stock_movement::StockReason;
@@ -180,23 +182,32 @@ async fn run_sequence(
     Ok(())
 }
 
-both_backends! {
-    async fn random_stock_changes_keep_the_ledger_exact(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await;
-        let main = app.main_location(&admin.access).await;
-        let other = app
-            .ok(&admin.access, "mutation { createLocation(input: { code: \"B\", name: \"B\", timezone: \"UTC\" }) { id } }", json!({}))
-            .await;
-        let locations = [Uuid::parse_str(&main).unwrap(), Uuid::parse_str(other["createLocation"]["id"].as_str().unwrap()).unwrap()];
-        let actor = Uuid::parse_str(&admin.user_id).unwrap();
-        let mut runner = TestRunner::new(Config { cases: 24, failure_persistence: None, ..Config::default() });
-        let handle = tokio::runtime::Handle::current();
+both_backends!(random_stock_changes_keep_the_ledger_exact);
 
-        let outcome = tokio::task::block_in_place(|| {
-            runner.run(&proptest::collection::vec(op(), 1..30), |ops| handle.block_on(run_sequence(&app, actor, locations, ops)))
-        });
+async fn random_stock_changes_keep_the_ledger_exact(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await;
+    let main = app.main_location(&admin.access).await;
+    let other = app
+        .ok(&admin.access, "mutation { createLocation(input: { code: \"B\", name: \"B\", timezone: \"UTC\" }) { id } }", json!({}))
+        .await;
+    let locations = [
+        Uuid::parse_str(&main).unwrap(),
+        Uuid::parse_str(other["createLocation"]["id"].as_str().unwrap()).unwrap(),
+    ];
+    let actor = Uuid::parse_str(&admin.user_id).unwrap();
+    let mut runner = TestRunner::new(Config {
+        cases: 24,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let handle = tokio::runtime::Handle::current();
 
-        outcome.unwrap();
-    }
+    let outcome = tokio::task::block_in_place(|| {
+        runner.run(&proptest::collection::vec(op(), 1..30), |ops| {
+            handle.block_on(run_sequence(&app, actor, locations, ops))
+        })
+    });
+
+    outcome.unwrap();
 }

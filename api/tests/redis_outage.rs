@@ -23,7 +23,7 @@ fn redis_server(port: u16, extra: &[&str]) -> Option<Child> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| eprintln!("NOTICE: skipped: cannot start redis-server ({e})"))
+        .map_err(|e| common::skipped(&format!("cannot start redis-server ({e})")))
         .ok()
 }
 

@@ -83,230 +83,323 @@ async fn shop(backend: &Backend) -> Option<(TestApp, String, Vec<String>)> {
     Some((app, token, ids))
 }
 
-both_backends! {
-    async fn each_signal_alone_and_fused(backend) {
-        let Some((app, token, _)) = shop(&backend).await else { return };
+both_backends!(
+    each_signal_alone_and_fused,
+    archived_products_never_appear_and_first_bounds_the_list,
+    a_product_edit_changes_its_vector_and_an_unchanged_save_does_not,
+    bad_queries_are_refused,
+    without_a_model_search_runs_on_codes_and_words
+);
 
-        // A scanned barcode: that product first, found by its code.
-        let hits = search(&app, &token, "5449000000996", None).await;
-        assert_eq!(names(&hits)[0], "Gaseosa Coca-Cola 2 L");
-        assert_eq!(signals(&hits[0])[0], "EXACT_CODE");
-        let hits = search(&app, &token, "TORN-5", None).await;
-        assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
-        // A SKU typed in lower case is still that code.
-        let hits = search(&app, &token, "torn-5", None).await;
-        assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
-        assert_eq!(signals(&hits[0])[0], "EXACT_CODE", "{hits:?}");
+async fn each_signal_alone_and_fused(backend: Backend) {
+    let Some((app, token, _)) = shop(&backend).await else {
+        return;
+    };
 
-        // Words: a typo, missing accents, a plural, an unfinished word.
-        for (query, expected) in [
-            ("lehce entera", "Leche entera 1 L"),
-            ("cafe molido", "Café molido natural 250 g"),
-            ("tornillos", "Tornillo 5 mm caja 100 uds"),
-            ("paracet", "Paracetamol 500 mg 20 comprimidos"),
-        ] {
-            let hits = search(&app, &token, query, None).await;
-            assert_eq!(names(&hits)[0], expected, "{query}: {hits:?}");
-            assert!(signals(&hits[0]).contains(&"LEXICAL"), "{query}: {hits:?}");
-        }
+    // A scanned barcode: that product first, found by its code.
+    let hits = search(&app, &token, "5449000000996", None).await;
+    assert_eq!(names(&hits)[0], "Gaseosa Coca-Cola 2 L");
+    assert_eq!(signals(&hits[0])[0], "EXACT_CODE");
+    let hits = search(&app, &token, "TORN-5", None).await;
+    assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
+    // A SKU typed in lower case is still that code.
+    let hits = search(&app, &token, "torn-5", None).await;
+    assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
+    assert_eq!(signals(&hits[0])[0], "EXACT_CODE", "{hits:?}");
 
-        // Meaning alone: no word in common, another language.
-        let hits = search(&app, &token, "headache pills", None).await;
-        assert_eq!(names(&hits)[0], "Paracetamol 500 mg 20 comprimidos", "{hits:?}");
-        assert_eq!(signals(&hits[0]), vec!["SEMANTIC"], "{hits:?}");
-        // English shopping words also reach the Spanish names through the glossary.
-        for (query, expected) in [
-            ("whole milk", "Leche entera 1 L"),
-            ("ground coffee", "Café molido natural 250 g"),
-        ] {
-            let hits = search(&app, &token, query, None).await;
-            assert_eq!(names(&hits)[0], expected, "{query}: {hits:?}");
-            assert_eq!(signals(&hits[0]), vec!["LEXICAL", "SEMANTIC"], "{query}: {hits:?}");
-        }
-
-        // Both: the words and the meaning agree, and the fusion ranks it first.
-        let hits = search(&app, &token, "refresco de cola", None).await;
-        assert_eq!(names(&hits)[0], "Gaseosa Coca-Cola 2 L", "{hits:?}");
-        let hits = search(&app, &token, "paracetamol para el dolor de cabeza", None).await;
-        assert_eq!(names(&hits)[0], "Paracetamol 500 mg 20 comprimidos", "{hits:?}");
-        assert_eq!(signals(&hits[0]), vec!["LEXICAL", "SEMANTIC"]);
-        let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
-        assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-
-        // /ready reports the model and its vectors.
-        let ready: Value = app.client.get(app.url("/ready")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(ready["checks"]["embeddings"]["status"], "up", "{ready}");
-        assert_eq!(ready["checks"]["embeddings"]["model"], "multilingual-e5-small");
+    // Words: a typo, missing accents, a plural, an unfinished word.
+    for (query, expected) in [
+        ("lehce entera", "Leche entera 1 L"),
+        ("cafe molido", "Café molido natural 250 g"),
+        ("tornillos", "Tornillo 5 mm caja 100 uds"),
+        ("paracet", "Paracetamol 500 mg 20 comprimidos"),
+    ] {
+        let hits = search(&app, &token, query, None).await;
+        assert_eq!(names(&hits)[0], expected, "{query}: {hits:?}");
+        assert!(signals(&hits[0]).contains(&"LEXICAL"), "{query}: {hits:?}");
     }
 
-    async fn archived_products_never_appear_and_first_bounds_the_list(backend) {
-        let Some((app, token, ids)) = shop(&backend).await else { return };
-        let skimmed = &ids[2];
-        app.ok(
-            &token,
-            "mutation($id: ID!) { archiveProduct(id: $id) { id } }",
-            json!({ "id": skimmed }),
-        )
-        .await;
-        // By its code, its words, or its meaning: gone (once the index has seen it).
-        for query in ["LECHE-DES", "leche desnatada", "skimmed milk"] {
-            let (app, token, skimmed) = (&app, &token, skimmed.as_str());
-            eventually("the archived product leaves the results", || async move {
-                search(app, token, query, Some(100))
-                    .await
-                    .iter()
-                    .all(|h| h["product"]["id"] != skimmed)
-            })
-            .await;
-        }
-
-        assert_eq!(search(&app, &token, "leche", Some(1)).await.len(), 1);
-        assert!(search(&app, &token, "leche", Some(0)).await.is_empty());
-        // Without `first`: at most 20, here the whole shop less the archived product at most.
-        assert!(search(&app, &token, "leche", None).await.len() < SHOP.len());
-        for first in [-1, 101] {
-            let response = app.gql(Some(&token), SEARCH, json!({ "q": "leche", "first": first })).await;
-            assert_eq!(response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{response}");
-        }
+    // Meaning alone: no word in common, another language.
+    let hits = search(&app, &token, "headache pills", None).await;
+    assert_eq!(
+        names(&hits)[0],
+        "Paracetamol 500 mg 20 comprimidos",
+        "{hits:?}"
+    );
+    assert_eq!(signals(&hits[0]), vec!["SEMANTIC"], "{hits:?}");
+    // English shopping words also reach the Spanish names through the glossary.
+    for (query, expected) in [
+        ("whole milk", "Leche entera 1 L"),
+        ("ground coffee", "Café molido natural 250 g"),
+    ] {
+        let hits = search(&app, &token, query, None).await;
+        assert_eq!(names(&hits)[0], expected, "{query}: {hits:?}");
+        assert_eq!(
+            signals(&hits[0]),
+            vec!["LEXICAL", "SEMANTIC"],
+            "{query}: {hits:?}"
+        );
     }
 
-    async fn a_product_edit_changes_its_vector_and_an_unchanged_save_does_not(backend) {
-        let Some((app, token, ids)) = shop(&backend).await else { return };
-        use entity::product_embedding;
-        use sea_orm::EntityTrait;
-        let stored = |id: String| {
-            let db = app.app.db.clone();
-            async move {
-                product_embedding::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
-                    .one(&db)
-                    .await
-                    .unwrap()
-                    .unwrap()
-            }
-        };
-        let bread = ids[6].clone();
-        let before = stored(bread.clone()).await;
+    // Both: the words and the meaning agree, and the fusion ranks it first.
+    let hits = search(&app, &token, "refresco de cola", None).await;
+    assert_eq!(names(&hits)[0], "Gaseosa Coca-Cola 2 L", "{hits:?}");
+    let hits = search(&app, &token, "paracetamol para el dolor de cabeza", None).await;
+    assert_eq!(
+        names(&hits)[0],
+        "Paracetamol 500 mg 20 comprimidos",
+        "{hits:?}"
+    );
+    assert_eq!(signals(&hits[0]), vec!["LEXICAL", "SEMANTIC"]);
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
-        // A price change and a save of the same name embed nothing.
-        app.ok(
-            &token,
-            "mutation($id: ID!) { updateProduct(id: $id, input: { price: \"0.80\", name: \"Barra de pan 250 g\" }) { id } }",
-            json!({ "id": bread }),
-        )
-        .await;
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert_eq!(app.count_rows("jobs").await, 0, "no job waits or runs");
-        assert_eq!(stored(bread.clone()).await, before);
+    // /ready reports the model and its vectors.
+    let ready: Value = app
+        .client
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["checks"]["embeddings"]["status"], "up", "{ready}");
+    assert_eq!(
+        ready["checks"]["embeddings"]["model"],
+        "multilingual-e5-small"
+    );
+}
 
-        // A new name: a new vector, and search follows it.
-        app.ok(
-            &token,
-            "mutation($id: ID!) { updateProduct(id: $id, input: { name: \"Baguette rústica 250 g\" }) { id } }",
-            json!({ "id": bread }),
-        )
-        .await;
-        let (stored, before) = (&stored, &before);
-        let bread_id = bread.as_str();
-        eventually("the new vector is stored", || async move {
-            stored(bread_id.to_owned()).await.content_hash != before.content_hash
-        })
-        .await;
-        let after = stored(bread.clone()).await;
-        assert_ne!(after.vector, before.vector);
-        assert_eq!(after.dimensions, 384);
-        assert_eq!(after.model, "multilingual-e5-small");
-        let (app, token, bread) = (&app, &token, bread.as_str());
-        eventually("search finds the new name by its meaning", || async move {
-            search(app, token, "french bread stick", Some(1))
+async fn archived_products_never_appear_and_first_bounds_the_list(backend: Backend) {
+    let Some((app, token, ids)) = shop(&backend).await else {
+        return;
+    };
+    let skimmed = &ids[2];
+    app.ok(
+        &token,
+        "mutation($id: ID!) { archiveProduct(id: $id) { id } }",
+        json!({ "id": skimmed }),
+    )
+    .await;
+    // By its code, its words, or its meaning: gone (once the index has seen it).
+    for query in ["LECHE-DES", "leche desnatada", "skimmed milk"] {
+        let (app, token, skimmed) = (&app, &token, skimmed.as_str());
+        eventually("the archived product leaves the results", || async move {
+            search(app, token, query, Some(100))
                 .await
-                .first()
-                .is_some_and(|h| h["product"]["id"] == bread)
+                .iter()
+                .all(|h| h["product"]["id"] != skimmed)
         })
         .await;
     }
 
-    async fn bad_queries_are_refused(backend) {
-        let app = backend.spawn().await;
-        let token = app.admin().await.access;
-        let long = "a".repeat(10_000);
-        for query in ["", "   ", "\t\n", long.as_str()] {
-            let response = app.gql(Some(&token), SEARCH, json!({ "q": query })).await;
-            assert_eq!(response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{response}");
-            assert_eq!(response["errors"][0]["extensions"]["field"], "query");
-        }
-        let response = app.gql(None, SEARCH, json!({ "q": "leche" })).await;
-        assert_eq!(response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
-        // Any role may search.
-        let cashier = app.user_with_role("caja1", "CASHIER").await.access;
-        assert!(search(&app, &cashier, "leche", None).await.is_empty());
-    }
-
-    async fn without_a_model_search_runs_on_codes_and_words(backend) {
-        let app = backend
-            .spawn_with(&[
-                ("EMBEDDINGS", "on"),
-                ("EMBEDDING_MODEL_DIR", "/nonexistent/model"),
-                ("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so"),
-            ])
+    assert_eq!(search(&app, &token, "leche", Some(1)).await.len(), 1);
+    assert!(search(&app, &token, "leche", Some(0)).await.is_empty());
+    // Without `first`: at most 20, here the whole shop less the archived product at most.
+    assert!(search(&app, &token, "leche", None).await.len() < SHOP.len());
+    for first in [-1, 101] {
+        let response = app
+            .gql(
+                Some(&token),
+                SEARCH,
+                json!({ "q": "leche", "first": first }),
+            )
             .await;
-        let token = app.admin().await.access;
-        let milk = app
-            .product(&token, "LECHE-1L", json!({ "name": "Leche entera 1 L" }))
-            .await;
-        app.product(&token, "COLA-2L", json!({ "name": "Gaseosa Coca-Cola 2 L" })).await;
-
-        let ready: Value = app.client.get(app.url("/ready")).send().await.unwrap().json().await.unwrap();
-        assert_eq!(ready["status"], "ready");
-        assert_eq!(ready["checks"]["embeddings"]["status"], "unavailable", "{ready}");
-        assert!(ready["checks"]["embeddings"]["detail"].as_str().unwrap().contains("fetch-model.sh"));
-
-        let (app_ref, token_ref) = (&app, &token);
-        eventually("the words find the product", || async move {
-            !search(app_ref, token_ref, "lech", None).await.is_empty()
-        })
-        .await;
-        let hits = search(&app, &token, "leche entera", None).await;
-        assert_eq!(hits[0]["product"]["id"], milk.as_str());
-        assert_eq!(signals(&hits[0]), vec!["LEXICAL"]);
-        let hits = search(&app, &token, "LECHE-1L", None).await;
-        assert_eq!(signals(&hits[0]), vec!["EXACT_CODE", "LEXICAL"]);
-        assert!(search(&app, &token, "headache pills", None).await.is_empty());
-        // The embedding jobs wait for a worker that has the model.
-        assert_eq!(app.count_rows("jobs WHERE status = 'PENDING'").await, 2);
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{response}"
+        );
     }
 }
 
-both_backends! {
-    async fn with_an_external_worker_the_server_leaves_embedding_to_it(backend) {
-        let Some(vars) = model_vars() else { return };
-        let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        vars.push(("WORKER_MODE", "external"));
-        let app = backend.spawn_with(&vars).await;
-        let token = app.admin().await.access;
-        app.product(&token, "COLA-2L", json!({ "name": "Gaseosa Coca-Cola 2 L" })).await;
-        app.product(&token, "LECHE-1L", json!({ "name": "Leche entera 1 L" })).await;
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        assert_eq!(app.count_rows("jobs WHERE status = 'PENDING'").await, 2);
-        assert_eq!(app.count_rows("product_embeddings").await, 0);
+async fn a_product_edit_changes_its_vector_and_an_unchanged_save_does_not(backend: Backend) {
+    let Some((app, token, ids)) = shop(&backend).await else {
+        return;
+    };
+    use entity::product_embedding;
+    use sea_orm::EntityTrait;
+    let stored = |id: String| {
+        let db = app.app.db.clone();
+        async move {
+            product_embedding::Entity::find_by_id(uuid::Uuid::parse_str(&id).unwrap())
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    let bread = ids[6].clone();
+    let before = stored(bread.clone()).await;
 
-        // pos-worker's runner, on the same database.
-        let embedder = app.app.embedder.clone();
-        let runner = worker::Runner::new(app.app.db.clone(), embedder, worker::RunnerSettings::default());
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let running = tokio::spawn(runner.run(async { let _ = stopped.await; }));
+    // A price change and a save of the same name embed nothing.
+    app.ok(
+        &token,
+        "mutation($id: ID!) { updateProduct(id: $id, input: { price: \"0.80\", name: \"Barra de pan 250 g\" }) { id } }",
+        json!({ "id": bread }),
+    )
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.count_rows("jobs").await, 0, "no job waits or runs");
+    assert_eq!(stored(bread.clone()).await, before);
 
-        let (app_ref, token_ref) = (&app, &token);
-        eventually("the worker's vectors reach the server's index", || async move {
+    // A new name: a new vector, and search follows it.
+    app.ok(
+        &token,
+        "mutation($id: ID!) { updateProduct(id: $id, input: { name: \"Baguette rústica 250 g\" }) { id } }",
+        json!({ "id": bread }),
+    )
+    .await;
+    let (stored, before) = (&stored, &before);
+    let bread_id = bread.as_str();
+    eventually("the new vector is stored", || async move {
+        stored(bread_id.to_owned()).await.content_hash != before.content_hash
+    })
+    .await;
+    let after = stored(bread.clone()).await;
+    assert_ne!(after.vector, before.vector);
+    assert_eq!(after.dimensions, 384);
+    assert_eq!(after.model, "multilingual-e5-small");
+    let (app, token, bread) = (&app, &token, bread.as_str());
+    eventually("search finds the new name by its meaning", || async move {
+        search(app, token, "french bread stick", Some(1))
+            .await
+            .first()
+            .is_some_and(|h| h["product"]["id"] == bread)
+    })
+    .await;
+}
+
+async fn bad_queries_are_refused(backend: Backend) {
+    let app = backend.spawn().await;
+    let token = app.admin().await.access;
+    let long = "a".repeat(10_000);
+    for query in ["", "   ", "\t\n", long.as_str()] {
+        let response = app.gql(Some(&token), SEARCH, json!({ "q": query })).await;
+        assert_eq!(
+            response["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+            "{response}"
+        );
+        assert_eq!(response["errors"][0]["extensions"]["field"], "query");
+    }
+    let response = app.gql(None, SEARCH, json!({ "q": "leche" })).await;
+    assert_eq!(
+        response["errors"][0]["extensions"]["code"],
+        "UNAUTHENTICATED"
+    );
+    // Any role may search.
+    let cashier = app.user_with_role("caja1", "CASHIER").await.access;
+    assert!(search(&app, &cashier, "leche", None).await.is_empty());
+}
+
+async fn without_a_model_search_runs_on_codes_and_words(backend: Backend) {
+    let app = backend
+        .spawn_with(&[
+            ("EMBEDDINGS", "on"),
+            ("EMBEDDING_MODEL_DIR", "/nonexistent/model"),
+            ("ORT_DYLIB_PATH", "/nonexistent/libonnxruntime.so"),
+        ])
+        .await;
+    let token = app.admin().await.access;
+    let milk = app
+        .product(&token, "LECHE-1L", json!({ "name": "Leche entera 1 L" }))
+        .await;
+    app.product(
+        &token,
+        "COLA-2L",
+        json!({ "name": "Gaseosa Coca-Cola 2 L" }),
+    )
+    .await;
+
+    let ready: Value = app
+        .client
+        .get(app.url("/ready"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(
+        ready["checks"]["embeddings"]["status"], "unavailable",
+        "{ready}"
+    );
+    assert!(
+        ready["checks"]["embeddings"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("fetch-model.sh")
+    );
+
+    let (app_ref, token_ref) = (&app, &token);
+    eventually("the words find the product", || async move {
+        !search(app_ref, token_ref, "lech", None).await.is_empty()
+    })
+    .await;
+    let hits = search(&app, &token, "leche entera", None).await;
+    assert_eq!(hits[0]["product"]["id"], milk.as_str());
+    assert_eq!(signals(&hits[0]), vec!["LEXICAL"]);
+    let hits = search(&app, &token, "LECHE-1L", None).await;
+    assert_eq!(signals(&hits[0]), vec!["EXACT_CODE", "LEXICAL"]);
+    assert!(
+        search(&app, &token, "headache pills", None)
+            .await
+            .is_empty()
+    );
+    // The embedding jobs wait for a worker that has the model.
+    assert_eq!(app.count_rows("jobs WHERE status = 'PENDING'").await, 2);
+}
+
+both_backends!(with_an_external_worker_the_server_leaves_embedding_to_it);
+
+async fn with_an_external_worker_the_server_leaves_embedding_to_it(backend: Backend) {
+    let Some(vars) = model_vars() else { return };
+    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    vars.push(("WORKER_MODE", "external"));
+    let app = backend.spawn_with(&vars).await;
+    let token = app.admin().await.access;
+    app.product(
+        &token,
+        "COLA-2L",
+        json!({ "name": "Gaseosa Coca-Cola 2 L" }),
+    )
+    .await;
+    app.product(&token, "LECHE-1L", json!({ "name": "Leche entera 1 L" }))
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.count_rows("jobs WHERE status = 'PENDING'").await, 2);
+    assert_eq!(app.count_rows("product_embeddings").await, 0);
+
+    // pos-worker's runner, on the same database.
+    let embedder = app.app.embedder.clone();
+    let runner = worker::Runner::new(
+        app.app.db.clone(),
+        embedder,
+        worker::RunnerSettings::default(),
+    );
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(runner.run(async {
+        let _ = stopped.await;
+    }));
+
+    let (app_ref, token_ref) = (&app, &token);
+    eventually(
+        "the worker's vectors reach the server's index",
+        || async move {
             search(app_ref, token_ref, "refresco de cola", Some(1))
                 .await
                 .first()
-                .is_some_and(|h| h["product"]["name"] == "Gaseosa Coca-Cola 2 L" && signals(h).contains(&"SEMANTIC"))
-        })
-        .await;
-        assert_eq!(app.count_rows("jobs").await, 0);
-        let _ = stop.send(());
-        running.await.unwrap();
-    }
+                .is_some_and(|h| {
+                    h["product"]["name"] == "Gaseosa Coca-Cola 2 L"
+                        && signals(h).contains(&"SEMANTIC")
+                })
+        },
+    )
+    .await;
+    assert_eq!(app.count_rows("jobs").await, 0);
+    let _ = stop.send(());
+    running.await.unwrap();
 }
 
 /// Queries that arrive together are embedded together, and each still gets its own vector:
@@ -346,29 +439,32 @@ async fn queries_embedded_together_get_their_own_vectors() {
     }
 }
 
-both_backends! {
-    async fn repeated_queries_follow_a_changed_vector(backend) {
-        let Some((app, token, ids)) = shop(&backend).await else { return };
-        let pills = ids[4].clone();
-        // Asked twice: the second answer may come from the semantic cache.
-        for _ in 0..2 {
-            let hits = search(&app, &token, "headache pills", None).await;
-            assert_eq!(hits[0]["product"]["id"], pills.as_str(), "{hits:?}");
-        }
+both_backends!(repeated_queries_follow_a_changed_vector);
 
-        // The product becomes something else: once its new vector is in the index, the same
-        // words no longer find it first.
-        app.ok(
-            &token,
-            "mutation($id: ID!) { updateProduct(id: $id, input: { name: \"Tornillo hexagonal 8 mm\", description: \"Acero galvanizado\" }) { id } }",
-            json!({ "id": pills }),
-        )
-        .await;
-        let (app_ref, token_ref, pills_ref) = (&app, &token, pills.as_str());
-        eventually("search follows the new vector", || async move {
-            let hits = search(app_ref, token_ref, "headache pills", None).await;
-            hits.first().is_some_and(|h| h["product"]["id"] != pills_ref)
-        })
-        .await;
+async fn repeated_queries_follow_a_changed_vector(backend: Backend) {
+    let Some((app, token, ids)) = shop(&backend).await else {
+        return;
+    };
+    let pills = ids[4].clone();
+    // Asked twice: the second answer may come from the semantic cache.
+    for _ in 0..2 {
+        let hits = search(&app, &token, "headache pills", None).await;
+        assert_eq!(hits[0]["product"]["id"], pills.as_str(), "{hits:?}");
     }
+
+    // The product becomes something else: once its new vector is in the index, the same
+    // words no longer find it first.
+    app.ok(
+        &token,
+        "mutation($id: ID!) { updateProduct(id: $id, input: { name: \"Tornillo hexagonal 8 mm\", description: \"Acero galvanizado\" }) { id } }",
+        json!({ "id": pills }),
+    )
+    .await;
+    let (app_ref, token_ref, pills_ref) = (&app, &token, pills.as_str());
+    eventually("search follows the new vector", || async move {
+        let hits = search(app_ref, token_ref, "headache pills", None).await;
+        hits.first()
+            .is_some_and(|h| h["product"]["id"] != pills_ref)
+    })
+    .await;
 }

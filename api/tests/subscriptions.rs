@@ -28,7 +28,11 @@ impl Feed {
             feed.message(Duration::from_secs(5)).await.unwrap()["type"],
             "connection_ack"
         );
-        let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": { "l": location } } });
+        let subscribe = json!({
+            "id": "1",
+            "type": "subscribe",
+            "payload": { "query": query, "variables": { "l": location } },
+        });
         feed.0
             .send(Message::text(subscribe.to_string()))
             .await
@@ -93,70 +97,112 @@ async fn sales_reach(feed: &mut Feed, seller: &TestApp, token: &str, session: &s
     panic!("no sale reached the feed");
 }
 
-both_backends! {
-    async fn sales_and_low_stock_reach_their_subscribers(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await.access;
-        let location = app.main_location(&admin).await;
-        let ana = app.user_with_role("ana", "CASHIER").await.access;
-        let product = app.product(&admin, "ALERTA", json!({ "lowStockThreshold": "5" })).await;
-        let session = app.open_register(&ana, &location, "Caja 1").await;
-        let mut sales = Feed::open(&app, &admin, SALES_FEED, &location).await;
-        let mut alerts = Feed::open(&app, &ana, ALERTS, &location).await;
+both_backends!(
+    sales_and_low_stock_reach_their_subscribers,
+    cashiers_may_not_follow_the_sales_feed
+);
 
-        app.receive(&admin, &location, &product, "100").await;
-        sales_reach(&mut sales, &app, &ana, &session, &product).await;
+async fn sales_and_low_stock_reach_their_subscribers(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await.access;
+    let location = app.main_location(&admin).await;
+    let ana = app.user_with_role("ana", "CASHIER").await.access;
+    let product = app
+        .product(&admin, "ALERTA", json!({ "lowStockThreshold": "5" }))
+        .await;
+    let session = app.open_register(&ana, &location, "Caja 1").await;
+    let mut sales = Feed::open(&app, &admin, SALES_FEED, &location).await;
+    let mut alerts = Feed::open(&app, &ana, ALERTS, &location).await;
 
-        // Each round puts stock above the threshold and sells it down to 4: one crossing.
-        let mut alert = None;
-        for _ in 0..10 {
-            let data = app.ok(&admin, "query($id: ID!) { product(id: $id) { stock { onHand } } }", json!({ "id": product })).await;
-            let on_hand: i64 = data["product"]["stock"][0]["onHand"].as_str().unwrap().parse().unwrap();
-            sell(&app, &ana, &session, &product, &(on_hand - 4).to_string()).await;
-            alert = alerts.next(Duration::from_millis(500)).await;
-            if alert.is_some() {
-                break;
-            }
-            app.receive(&admin, &location, &product, "10").await;
+    app.receive(&admin, &location, &product, "100").await;
+    sales_reach(&mut sales, &app, &ana, &session, &product).await;
+
+    // Each round puts stock above the threshold and sells it down to 4: one crossing.
+    let mut alert = None;
+    for _ in 0..10 {
+        let data = app
+            .ok(
+                &admin,
+                "query($id: ID!) { product(id: $id) { stock { onHand } } }",
+                json!({ "id": product }),
+            )
+            .await;
+        let on_hand: i64 = data["product"]["stock"][0]["onHand"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        sell(&app, &ana, &session, &product, &(on_hand - 4).to_string()).await;
+        alert = alerts.next(Duration::from_millis(500)).await;
+        if alert.is_some() {
+            break;
         }
-        let alert = alert.expect("no low-stock alert arrived");
-        assert_eq!(alert["data"]["lowStockAlerts"], json!({
+        app.receive(&admin, &location, &product, "10").await;
+    }
+    let alert = alert.expect("no low-stock alert arrived");
+    assert_eq!(
+        alert["data"]["lowStockAlerts"],
+        json!({
             "onHand": "4", "threshold": "5",
             "product": { "id": product, "sku": "ALERTA", "name": "Product ALERTA" },
-        }));
+        })
+    );
 
-        // Any movement that crosses the threshold raises one: here a count that finds 2 after
-        // stock went back up to 8.
-        app.receive(&admin, &location, &product, "4").await;
-        app.ok(&admin, "mutation($input: AdjustStockInput!) { adjustStock(input: $input) { id } }",
-            json!({ "input": { "locationId": location, "productId": product, "countedQuantity": "2", "reason": "COUNT" } })).await;
-        // (An alert of the rounds above that arrived late may come first.)
-        let mut counted = None;
-        while let Some(payload) = alerts.next(Duration::from_secs(5)).await {
-            if payload["data"]["lowStockAlerts"]["onHand"] == "2" {
-                counted = Some(payload);
-                break;
-            }
+    // Any movement that crosses the threshold raises one: here a count that finds 2 after
+    // stock went back up to 8.
+    app.receive(&admin, &location, &product, "4").await;
+    app.ok(
+        &admin,
+        "mutation($input: AdjustStockInput!) { adjustStock(input: $input) { id } }",
+        json!({
+            "input": {
+                "locationId": location,
+                "productId": product,
+                "countedQuantity": "2",
+                "reason": "COUNT",
+            },
+        }),
+    )
+    .await;
+    // (An alert of the rounds above that arrived late may come first.)
+    let mut counted = None;
+    while let Some(payload) = alerts.next(Duration::from_secs(5)).await {
+        if payload["data"]["lowStockAlerts"]["onHand"] == "2" {
+            counted = Some(payload);
+            break;
         }
-        assert!(counted.is_some(), "no alert for the count");
-        // Both subscriptions are counted in the metrics, once each.
-        let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-        let started = "pos_graphql_operations_total{code=\"OK\",operation=\"anonymous\",type=\"subscription\"} 2";
-        assert!(metrics.lines().any(|line| line == started), "{metrics}");
     }
+    assert!(counted.is_some(), "no alert for the count");
+    // Both subscriptions are counted in the metrics, once each.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let started =
+        "pos_graphql_operations_total{code=\"OK\",operation=\"anonymous\",type=\"subscription\"} 2";
+    assert!(metrics.lines().any(|line| line == started), "{metrics}");
+}
 
-    async fn cashiers_may_not_follow_the_sales_feed(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await.access;
-        let location = app.main_location(&admin).await;
-        let ana = app.user_with_role("ana", "CASHIER").await.access;
+async fn cashiers_may_not_follow_the_sales_feed(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await.access;
+    let location = app.main_location(&admin).await;
+    let ana = app.user_with_role("ana", "CASHIER").await.access;
 
-        let mut feed = Feed::open(&app, &ana, SALES_FEED, &location).await;
-        let refusal = feed.message(Duration::from_secs(5)).await.unwrap();
+    let mut feed = Feed::open(&app, &ana, SALES_FEED, &location).await;
+    let refusal = feed.message(Duration::from_secs(5)).await.unwrap();
 
-        let errors = if refusal["type"] == "error" { refusal["payload"].clone() } else { refusal["payload"]["errors"].clone() };
-        assert_eq!(errors[0]["extensions"]["code"], "FORBIDDEN", "{refusal}");
-    }
+    let errors = if refusal["type"] == "error" {
+        refusal["payload"].clone()
+    } else {
+        refusal["payload"]["errors"].clone()
+    };
+    assert_eq!(errors[0]["extensions"]["code"], "FORBIDDEN", "{refusal}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

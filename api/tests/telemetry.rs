@@ -8,7 +8,7 @@ mod common;
 use std::sync::{Arc, Mutex};
 
 use common::process::{free_port, pos_api, sigterm, start_server};
-use common::{TestApp, eventually};
+use common::{Backend, TestApp, eventually};
 use serde_json::{Value, json};
 
 const SELL: &str = "mutation Sell($input: CreateSaleInput!) { createSale(input: $input) { id total { amount } lines { id } } }";
@@ -35,56 +35,85 @@ fn sample(text: &str, series: &str) -> Option<f64> {
         .map(|value| value.parse().unwrap())
 }
 
-both_backends! {
-    async fn metrics_count_operations_sales_refunds_jobs_and_backups(backend) {
-        let app = backend.spawn().await;
-        let admin = app.admin().await.access;
-        let location = app.main_location(&admin).await;
-        let product = app.product(&admin, "MET-1", json!({ "price": "1.00" })).await;
-        app.receive(&admin, &location, &product, "10").await;
-        let session = app.open_register(&admin, &location, "Till 1").await;
+both_backends!(metrics_count_operations_sales_refunds_jobs_and_backups);
 
-        let sale = json!({ "input": { "idempotencyKey": "met-1", "registerSessionId": session,
-            "lines": [{ "productId": product, "quantity": "2" }],
-            "payments": [{ "method": "CASH", "amount": "2.00" }] } });
-        let sold = app.ok(&admin, SELL, sale.clone()).await["createSale"].clone();
-        assert_eq!(sold["total"]["amount"], "2.00");
-        // A retry of the same sale is the same sale: not counted again.
-        app.ok(&admin, SELL, sale).await;
-        app.ok(&admin, GIVE_BACK, json!({ "input": { "idempotencyKey": "met-r1",
-            "saleId": sold["id"], "registerSessionId": session, "method": "CASH", "reason": "broken",
-            "lines": [{ "saleLineId": sold["lines"][0]["id"], "quantity": "1" }] } })).await;
-        let refused = app.gql(None, "{ me { id } }", json!({})).await;
-        assert_eq!(common::error_code(&refused), "UNAUTHENTICATED");
-        let backup = app.run_backup(&admin).await;
-        assert_eq!(backup["status"], "SUCCEEDED", "{backup}");
+async fn metrics_count_operations_sales_refunds_jobs_and_backups(backend: Backend) {
+    let app = backend.spawn().await;
+    let admin = app.admin().await.access;
+    let location = app.main_location(&admin).await;
+    let product = app
+        .product(&admin, "MET-1", json!({ "price": "1.00" }))
+        .await;
+    app.receive(&admin, &location, &product, "10").await;
+    let session = app.open_register(&admin, &location, "Till 1").await;
 
-        let text = metrics_text(&app).await;
-        let expect = |series: &str, value: f64| {
-            assert_eq!(sample(&text, series), Some(value), "{series} in\n{text}");
-        };
-        expect("pos_graphql_operations_total{code=\"OK\",operation=\"Sell\",type=\"mutation\"}", 2.0);
-        expect("pos_graphql_operations_total{code=\"OK\",operation=\"GiveBack\",type=\"mutation\"}", 1.0);
-        expect("pos_graphql_operations_total{code=\"UNAUTHENTICATED\",operation=\"anonymous\",type=\"query\"}", 1.0);
-        expect("pos_graphql_operation_duration_seconds_count{operation=\"Sell\",type=\"mutation\"}", 2.0);
-        expect("pos_sales_total", 1.0);
-        expect("pos_sales_amount_minor_total", 200.0);
-        expect("pos_refunds_total", 1.0);
-        expect("pos_refunds_amount_minor_total", 100.0);
-        // Jobs: the product's embedding waits (no model in these tests), as the database says.
-        let pending = app.count_rows("jobs").await;
-        assert!(pending >= 1);
-        expect("pos_jobs{status=\"PENDING\"}", pending as f64);
-        expect("pos_jobs{status=\"FAILED\"}", 0.0);
-        let finished = chrono::DateTime::parse_from_rfc3339(backup["finishedAt"].as_str().unwrap()).unwrap();
-        expect("pos_backup_last_success_timestamp_seconds", finished.timestamp() as f64);
-        assert!(sample(&text, "pos_backup_last_duration_seconds").is_some_and(|s| s >= 0.0), "{text}");
-        for kind in ["counter", "histogram", "gauge"] {
-            assert!(text.contains(&format!(" {kind}\n")), "a # TYPE line of {kind}");
-        }
-        // Never a token or a password, whatever the labels.
-        assert!(!text.contains(&admin) && !text.contains(common::ADMIN_PASSWORD));
+    let sale = json!({ "input": { "idempotencyKey": "met-1", "registerSessionId": session,
+        "lines": [{ "productId": product, "quantity": "2" }],
+        "payments": [{ "method": "CASH", "amount": "2.00" }] } });
+    let sold = app.ok(&admin, SELL, sale.clone()).await["createSale"].clone();
+    assert_eq!(sold["total"]["amount"], "2.00");
+    // A retry of the same sale is the same sale: not counted again.
+    app.ok(&admin, SELL, sale).await;
+    app.ok(
+        &admin,
+        GIVE_BACK,
+        json!({ "input": { "idempotencyKey": "met-r1",
+        "saleId": sold["id"], "registerSessionId": session, "method": "CASH", "reason": "broken",
+        "lines": [{ "saleLineId": sold["lines"][0]["id"], "quantity": "1" }] } }),
+    )
+    .await;
+    let refused = app.gql(None, "{ me { id } }", json!({})).await;
+    assert_eq!(common::error_code(&refused), "UNAUTHENTICATED");
+    let backup = app.run_backup(&admin).await;
+    assert_eq!(backup["status"], "SUCCEEDED", "{backup}");
+
+    let text = metrics_text(&app).await;
+    let expect = |series: &str, value: f64| {
+        assert_eq!(sample(&text, series), Some(value), "{series} in\n{text}");
+    };
+    expect(
+        "pos_graphql_operations_total{code=\"OK\",operation=\"Sell\",type=\"mutation\"}",
+        2.0,
+    );
+    expect(
+        "pos_graphql_operations_total{code=\"OK\",operation=\"GiveBack\",type=\"mutation\"}",
+        1.0,
+    );
+    expect(
+        "pos_graphql_operations_total{code=\"UNAUTHENTICATED\",operation=\"anonymous\",type=\"query\"}",
+        1.0,
+    );
+    expect(
+        "pos_graphql_operation_duration_seconds_count{operation=\"Sell\",type=\"mutation\"}",
+        2.0,
+    );
+    expect("pos_sales_total", 1.0);
+    expect("pos_sales_amount_minor_total", 200.0);
+    expect("pos_refunds_total", 1.0);
+    expect("pos_refunds_amount_minor_total", 100.0);
+    // Jobs: the product's embedding waits (no model in these tests), as the database says.
+    let pending = app.count_rows("jobs").await;
+    assert!(pending >= 1);
+    expect("pos_jobs{status=\"PENDING\"}", pending as f64);
+    expect("pos_jobs{status=\"FAILED\"}", 0.0);
+    let finished =
+        chrono::DateTime::parse_from_rfc3339(backup["finishedAt"].as_str().unwrap()).unwrap();
+    expect(
+        "pos_backup_last_success_timestamp_seconds",
+        finished.timestamp() as f64,
+    );
+    assert!(
+        sample(&text, "pos_backup_last_duration_seconds").is_some_and(|s| s >= 0.0),
+        "{text}"
+    );
+    for kind in ["counter", "histogram", "gauge"] {
+        assert!(
+            text.contains(&format!(" {kind}\n")),
+            "a # TYPE line of {kind}"
+        );
     }
+    // Never a token or a password, whatever the labels.
+    assert!(!text.contains(&admin) && !text.contains(common::ADMIN_PASSWORD));
 }
 
 /// What the OTLP receiver got, by path.

@@ -1,10 +1,14 @@
 //! The GraphQL schema.
 //!
 //! # Layout
-//! - `query/`, `mutation/`, `subscription/`: the roots, one file per area; a resolver parses its input into
-//!   domain types, calls one domain function and wraps the result. No business rule here.
-//! - `types/`: output types, wrapping rows and domain values.
-//! - `context`: the caller and the shared services a resolver reaches through `Context`.
+//! - `query/`, `mutation/`, `subscription/`: the roots, one file per area; a resolver parses
+//!   its input into domain types, calls one domain function and wraps the result. No business
+//!   rule here. A mutation that writes runs its domain call through `context::transact` (the
+//!   caller, one transaction, commit) and then does what follows a commit (events, caches).
+//! - `types/`: output types, wrapping rows and domain values; `types/sales/` is split as
+//!   `domain::sales` is (registers, sale, refunds, reports).
+//! - `context`: the caller, the shared services a resolver reaches through `Context`, and
+//!   `transact`.
 //! - `guards`: role checks. `errors`: the codes every error leaves with. `pagination`: Relay
 //!   connections over keyset pages. `loaders`: per-request DataLoaders, primed by lists.
 //!   `reference`: locations, tax rates and categories, held in memory for a few seconds.

@@ -1,9 +1,13 @@
 //! The test harness: every test gets its own server on its own fresh database.
 //!
-//! `both_backends!` runs a test twice, on a temporary SQLite file and on a fresh PostgreSQL
-//! database created on the server `TEST_DATABASE_URL` points at (and dropped afterwards).
-//! Without `TEST_DATABASE_URL` the PostgreSQL half prints a notice and passes, so the suite
-//! runs anywhere; `.ci/run` always sets it.
+//! `both_backends!(name, ...)` runs each `async fn name(backend: Backend)` twice, on a
+//! temporary SQLite file and on a fresh PostgreSQL database created on the server
+//! `TEST_DATABASE_URL` points at (and dropped afterwards).
+//!
+//! A test whose dependency is missing here (`TEST_DATABASE_URL`, `TEST_REDIS_URL`, the
+//! embedding model, a `redis-server` binary) says so on the terminal and returns, so the
+//! suite runs anywhere. Under `POS_TEST_REQUIRE_ALL=1`, which `.ci/run` sets, it fails
+//! instead: CI never passes a test that checked nothing. See [`skipped`].
 
 #![allow(dead_code)]
 
@@ -22,27 +26,24 @@ use tokio::sync::oneshot;
 
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
-/// Runs each test on SQLite and on PostgreSQL: `mod name { fn sqlite(); fn postgres(); }`.
+/// Runs each named test on SQLite and on PostgreSQL: `name::sqlite` and `name::postgres`
+/// call `name(Backend::Sqlite)` and `name(Backend::Postgres(..))`. The tests are ordinary
+/// functions, so rustfmt formats them.
 #[macro_export]
 macro_rules! both_backends {
-    ($(async fn $name:ident($backend:ident) $body:block)+) => {
+    ($($name:ident),+ $(,)?) => {
         $(
             mod $name {
-                #[allow(unused_imports)]
-                use super::*;
-
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let $backend = $crate::common::Backend::Sqlite;
-                    $body
+                    super::$name($crate::common::Backend::Sqlite).await;
                 }
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    let Some($backend) = $crate::common::Backend::postgres() else {
-                        return;
-                    };
-                    $body
+                    if let Some(backend) = $crate::common::Backend::postgres() {
+                        super::$name(backend).await;
+                    }
                 }
             }
         )+
@@ -354,25 +355,33 @@ pub fn redis_url() -> Option<String> {
     env_or_notice("TEST_REDIS_URL", "Redis")
 }
 
-/// The variable's value, or `None` after telling the developer (once per test binary) that
-/// the tests needing it are skipped. Written to stderr directly: libtest captures `eprintln!`
-/// of passing tests, and this notice must be seen.
+/// The variable's value, or `None` when it is unset and the test may be [`skipped`].
 fn env_or_notice(var: &'static str, what: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(value) if !value.trim().is_empty() => Some(value),
         _ => {
-            static NOTICES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
-            let mut shown = NOTICES.lock().unwrap_or_else(|e| e.into_inner());
-            if !shown.contains(&var) {
-                shown.push(var);
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "note: {var} is not set: the {what} tests of this binary are skipped (.ci/run sets it)"
-                );
-            }
+            skipped(&format!(
+                "{var} is not set: the {what} tests of this binary need it"
+            ));
             None
         }
+    }
+}
+
+/// A test cannot run here: `why` says what is missing. Under `POS_TEST_REQUIRE_ALL=1` (set by
+/// `.ci/run`) that fails the test. Otherwise it is said once per reason on the terminal
+/// (written to stderr directly: libtest hides `eprintln!` of passing tests) and the caller
+/// returns.
+pub fn skipped(why: &str) {
+    if std::env::var("POS_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1") {
+        panic!("{why} (POS_TEST_REQUIRE_ALL=1: a test that cannot run fails)");
+    }
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+    if !said.iter().any(|s| s == why) {
+        said.push(why.to_owned());
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED: {why}");
     }
 }
 
@@ -409,7 +418,9 @@ impl TestDatabase {
             .map(|(server, name)| (server.as_str(), name.as_str()))
     }
 
-    fn new(backend: &Backend, data_dir: &TempDir) -> Self {
+    /// A database of this test's own, not created yet (pos-api creates it), dropped when this
+    /// is: on SQLite `pos.db` in `data_dir`.
+    pub fn new(backend: &Backend, data_dir: &TempDir) -> Self {
         match backend {
             Backend::Sqlite => TestDatabase {
                 url: format!("sqlite://{}", data_dir.path().join("pos.db").display()),
@@ -425,6 +436,24 @@ impl TestDatabase {
                 }
             }
         }
+    }
+}
+
+impl TestDatabase {
+    /// As [`TestDatabase::new`], created empty now (SQLite files are created when opened).
+    pub async fn created(backend: &Backend, data_dir: &TempDir) -> Self {
+        let database = TestDatabase::new(backend, data_dir);
+        if let Some((server, name)) = database.postgres() {
+            use sea_orm::ConnectionTrait;
+            let admin = sea_orm::Database::connect(server)
+                .await
+                .expect("TEST_DATABASE_URL answers");
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create the test database");
+        }
+        database
     }
 }
 
@@ -474,16 +503,18 @@ pub fn model_vars() -> Option<Vec<(&'static str, String)>> {
                 .env("POS_MODELS_DIR", &root)
                 .status();
             if !matches!(status, Ok(s) if s.success()) || !complete(&root) {
-                eprintln!(
-                    "NOTICE: skipped: the embedding model could not be built ({status:?}); \
-                     run scripts/fetch-model.sh to see why"
-                );
                 return None;
             }
         }
         Some(root)
     });
-    let root = root.as_ref()?;
+    let Some(root) = root.as_ref() else {
+        skipped(
+            "the embedding model could not be built: run scripts/fetch-model.sh to see why; \
+             the search tests that need it",
+        );
+        return None;
+    };
     Some(vec![
         ("EMBEDDINGS", "on".to_owned()),
         (
