@@ -1,0 +1,21 @@
+import { useTranslation } from 'react-i18next';
+import { useApp } from './context';
+
+/** "Offline" while the server cannot be reached; "N unsynced" while sales wait to be sent. */
+export function ConnectionStatus() {
+  const { t } = useTranslation();
+  const { reachable, unsynced } = useApp();
+  const parts = [reachable ? t('status.online') : t('status.offline')];
+  if (unsynced > 0) parts.push(t('status.unsynced', { count: unsynced }));
+  const text = parts.join(' · ');
+  return (
+    <div
+      role="status"
+      aria-label={text}
+      className={`conn ${reachable ? 'conn--online' : 'conn--offline'} ${unsynced > 0 ? 'conn--pending' : ''}`}
+    >
+      <span className="conn__dot" aria-hidden="true" />
+      <span>{text}</span>
+    </div>
+  );
+}
