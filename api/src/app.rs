@@ -86,7 +86,7 @@ impl App {
             tracing::info!(numbered, "numbered sales a stop left without a number");
         }
         let events = match &redis {
-            Some(redis) => Events::through_redis(redis).context("REDIS_URL")?,
+            Some(redis) => Events::through_redis(redis, &namespace).context("REDIS_URL")?,
             None => Events::in_process(),
         };
         let embedder = match &config.embeddings {
@@ -113,6 +113,7 @@ impl App {
                 max_complexity: config.graphql_max_complexity,
             },
             config.graphql_introspection,
+            config.request_timeout,
         );
         let scheduler = match &config.backup_cron {
             Some(cron) => Some(
@@ -266,14 +267,28 @@ pub fn auth_settings(config: &Config) -> anyhow::Result<AuthSettings> {
     })
 }
 
-/// The configured signing key, or the one kept in the data directory (generated once).
+/// The configured signing key, or the one kept in the data directory (generated once, private
+/// to the owner). A kept key shorter than 32 characters (an empty or cut file) stops start-up:
+/// signing tokens with it would let anyone forge them.
 fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
     if let JwtSecret::Configured(secret) = &config.jwt_secret {
         return Ok(secret.clone());
     }
     let path = config.jwt_secret_file();
-    if let Ok(existing) = std::fs::read_to_string(&path) {
-        return Ok(existing.trim().as_bytes().to_vec());
+    let kept = |path: &std::path::Path| -> anyhow::Result<Vec<u8>> {
+        let secret =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let secret = secret.trim();
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "{} holds a signing key shorter than 32 characters: delete the file to generate a \
+             new one (every session then ends) or set JWT_SECRET_KEY",
+            path.display()
+        );
+        Ok(secret.as_bytes().to_vec())
+    };
+    if path.exists() {
+        return kept(&path);
     }
     std::fs::create_dir_all(config.data_dir())
         .with_context(|| format!("creating {}", config.data_dir().display()))?;
@@ -283,25 +298,29 @@ fn jwt_secret(config: &Config) -> anyhow::Result<Vec<u8>> {
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     };
+    // Written whole under a private name, then linked into place: another process starting at
+    // the same moment sees no file or a complete one, never a half-written key.
+    let partial = path.with_extension(format!("partial-{}", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            file.write_all(secret.as_bytes())
-                .with_context(|| format!("writing {}", path.display()))?;
+    options
+        .open(&partial)
+        .and_then(|mut file| {
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()
+        })
+        .with_context(|| format!("writing {}", partial.display()))?;
+    let linked = std::fs::hard_link(&partial, &path);
+    let _ = std::fs::remove_file(&partial);
+    match linked {
+        Ok(()) => {
             tracing::info!(file = %path.display(), "generated the access-token signing key");
             Ok(secret.into_bytes())
         }
         // Another process wrote it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?
-                .trim()
-                .as_bytes()
-                .to_vec())
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => kept(&path),
         Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
     }
 }

@@ -62,6 +62,14 @@ pub struct Config {
     pub default_currency: Currency,
     pub max_body_bytes: usize,
     pub request_timeout: Duration,
+    /// `GRAPHQL_MAX_BATCH`: operations one HTTP request (a JSON array) may carry.
+    pub graphql_max_batch: usize,
+    /// `WS_INIT_TIMEOUT`: how long a new WebSocket has to send `connection_init`.
+    pub ws_init_timeout: Duration,
+    /// `WS_MAX_OPERATIONS`: operations (subscriptions) running at once on one WebSocket.
+    pub ws_max_operations: usize,
+    /// `WS_MAX_MESSAGE_BYTES`: the largest WebSocket message after `connection_init`.
+    pub ws_max_message_bytes: usize,
     pub shutdown_grace: Duration,
     /// Take the client address from `X-Forwarded-For` (its last entry, the one the proxy in
     /// front of us appended). Only behind a reverse proxy that sets it.
@@ -241,10 +249,14 @@ impl Config {
             cors_allowed_origins,
             graphql_introspection: env.flag("GRAPHQL_INTROSPECTION", !production)?,
             graphql_max_depth: env.positive("GRAPHQL_MAX_DEPTH", 16)?,
-            graphql_max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 1000)?,
+            graphql_max_complexity: env.positive("GRAPHQL_MAX_COMPLEXITY", 5_000)?,
             default_currency,
             max_body_bytes: env.positive("MAX_BODY_BYTES", 1024 * 1024)?,
             request_timeout: env.duration("REQUEST_TIMEOUT", Duration::from_secs(30))?,
+            graphql_max_batch: env.positive("GRAPHQL_MAX_BATCH", 10)?,
+            ws_init_timeout: env.duration("WS_INIT_TIMEOUT", Duration::from_secs(10))?,
+            ws_max_operations: env.positive("WS_MAX_OPERATIONS", 20)?,
+            ws_max_message_bytes: env.positive("WS_MAX_MESSAGE_BYTES", 64 * 1024)?,
             shutdown_grace: env.duration("SHUTDOWN_GRACE", Duration::from_secs(30))?,
             trust_proxy_headers: env.flag("TRUST_PROXY_HEADERS", false)?,
             log_format,

@@ -15,8 +15,12 @@ use uuid::Uuid;
 
 use crate::redis::Redis;
 
-/// The Redis pub/sub channel of the events.
-const CHANNEL: &str = "pos-odata:events";
+/// The Redis pub/sub channel of the events of one deployment: `pos:{namespace}:events`, like
+/// its other keys, so two shops (or two test databases) on one Redis never see each other's
+/// sales.
+fn channel(namespace: &str) -> String {
+    format!("pos:{namespace}:events")
+}
 /// Events a slow subscriber may fall behind before it skips some.
 const BACKLOG: usize = 1024;
 
@@ -52,7 +56,8 @@ impl From<&domain::inventory::Alert> for Event {
 #[derive(Clone)]
 pub struct Events {
     local: broadcast::Sender<Event>,
-    redis: Option<Redis>,
+    /// Redis and the channel on it, when shared.
+    redis: Option<(Redis, String)>,
     /// Keeps the Redis subscription alive for as long as the events are.
     _subscriber: Option<SubscriberClient>,
 }
@@ -68,9 +73,10 @@ impl Events {
     }
 
     /// Events shared by every instance connected to this Redis.
-    pub fn through_redis(redis: &Redis) -> Result<Self, fred::error::Error> {
+    pub fn through_redis(redis: &Redis, namespace: &str) -> Result<Self, fred::error::Error> {
         let local = broadcast::channel(BACKLOG).0;
-        let (subscriber, mut messages) = redis.subscribe(CHANNEL)?;
+        let channel = channel(namespace);
+        let (subscriber, mut messages) = redis.subscribe(channel.clone())?;
         let feed = local.clone();
         tokio::spawn(async move {
             loop {
@@ -94,7 +100,7 @@ impl Events {
         });
         Ok(Events {
             local,
-            redis: Some(redis.clone()),
+            redis: Some((redis.clone(), channel)),
             _subscriber: Some(subscriber),
         })
     }
@@ -102,9 +108,9 @@ impl Events {
     /// Publishes an event. Never fails: an event Redis cannot take still reaches this
     /// instance's subscribers.
     pub async fn publish(&self, event: Event) {
-        if let Some(redis) = &self.redis {
+        if let Some((redis, channel)) = &self.redis {
             match serde_json::to_string(&event) {
-                Ok(text) => match redis.publish(CHANNEL, text).await {
+                Ok(text) => match redis.publish(channel, text).await {
                     Ok(()) => return,
                     Err(error) => {
                         tracing::warn!(%error, "Redis did not take an event; delivered locally only");

@@ -163,7 +163,7 @@ impl Metrics {
     /// One GraphQL operation: `code` is `None` when it succeeded.
     pub fn operation(&self, name: &str, kind: &str, code: Option<&str>, elapsed: Duration) {
         let attributes = [
-            KeyValue::new("operation", name.to_owned()),
+            KeyValue::new("operation", known_operation(name)),
             KeyValue::new("type", kind.to_owned()),
         ];
         self.operation_duration
@@ -177,10 +177,15 @@ impl Metrics {
     pub fn subscription(&self, name: &str) {
         let attributes = [
             KeyValue::new("code", "OK"),
-            KeyValue::new("operation", name.to_owned()),
+            KeyValue::new("operation", known_operation(name)),
             KeyValue::new("type", "subscription"),
         ];
         self.operations.add(1, &attributes);
+    }
+
+    /// Every operation name the metrics know, and so may label a series with.
+    pub fn known_operations() -> &'static std::collections::HashSet<&'static str> {
+        &KNOWN_OPERATIONS
     }
 
     pub fn sale(&self, total_minor: i64) {
@@ -378,6 +383,35 @@ fn header(out: &mut String, name: &str, help: &str, kind: &str) {
 }
 
 /// `{key="value",...}` sorted by key (the SDK keeps no fixed order), `le` last.
+/// The operations clients send, named in the contract (and `anonymous` for unnamed ones): the
+/// only values the `operation` label takes. Names are the client's choice, so anything else is
+/// `other`: series stay bounded, and a client inventing names cannot grow `/metrics` or blind
+/// it by filling the label limit.
+static KNOWN_OPERATIONS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        let contract = include_str!("../tests/contract/operations.graphql");
+        contract
+            .lines()
+            .filter_map(|line| {
+                let rest = line
+                    .strip_prefix("query ")
+                    .or_else(|| line.strip_prefix("mutation "))
+                    .or_else(|| line.strip_prefix("subscription "))?;
+                let end = rest
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(rest.len());
+                Some(&rest[..end])
+            })
+            .filter(|name| !name.is_empty())
+            .chain(["anonymous"])
+            .collect()
+    });
+
+/// `name` when it is one of [`KNOWN_OPERATIONS`], else `other`.
+fn known_operation(name: &str) -> &'static str {
+    KNOWN_OPERATIONS.get(name).copied().unwrap_or("other")
+}
+
 fn labels<'a>(attributes: impl Iterator<Item = &'a KeyValue>, le: Option<&str>) -> String {
     let mut attributes: Vec<&KeyValue> = attributes.collect();
     attributes.sort_by(|a, b| a.key.as_str().cmp(b.key.as_str()));
@@ -476,6 +510,16 @@ mod tests {
             !text.contains("pos_backup_last_success"),
             "no backup yet: no sample"
         );
+    }
+
+    #[test]
+    fn operation_labels_come_from_a_bounded_set() {
+        assert_eq!(known_operation("CreateSale"), "CreateSale");
+        assert_eq!(known_operation("LowStockAlerts"), "LowStockAlerts");
+        assert_eq!(known_operation("anonymous"), "anonymous");
+        assert_eq!(known_operation(&"x".repeat(20_000)), "other");
+        assert_eq!(known_operation("createSale"), "other");
+        assert!(KNOWN_OPERATIONS.len() >= 46, "{:?}", *KNOWN_OPERATIONS);
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl Redis {
     /// is kept.
     pub fn subscribe(
         &self,
-        channel: &'static str,
+        channel: String,
     ) -> Result<(SubscriberClient, broadcast::Receiver<Message>), fred::error::Error> {
         let subscriber: SubscriberClient =
             builder(self.config.clone()).build_subscriber_client()?;
@@ -55,8 +55,8 @@ impl Redis {
         let _resubscribe = subscriber.manage_subscriptions();
         let subscribing = subscriber.clone();
         tokio::spawn(async move {
-            if let Err(error) = subscribing.subscribe(channel).await {
-                tracing::warn!(%error, channel, "Redis subscribe failed; retried on reconnect");
+            if let Err(error) = subscribing.subscribe(channel.as_str()).await {
+                tracing::warn!(%error, %channel, "Redis subscribe failed; retried on reconnect");
             }
         });
         Ok((subscriber, messages))
@@ -121,7 +121,7 @@ async fn bounded<T>(
 
 #[async_trait::async_trait]
 impl domain::auth::SharedCounters for RedisCounters {
-    async fn add(&self, key: &str, window: Duration) -> Result<(), SharedStoreError> {
+    async fn add(&self, key: &str, window: Duration) -> Result<(u32, Duration), SharedStoreError> {
         use fred::prelude::KeysInterface;
         use fred::types::{Expiration, SetOptions};
         let key = format!("{}{key}", self.prefix);
@@ -134,22 +134,27 @@ impl domain::auth::SharedCounters for RedisCounters {
             false,
         ))
         .await?;
-        bounded(self.client.incr::<i64, _>(key.as_str())).await?;
-        Ok(())
+        let count: i64 = bounded(self.client.incr(key.as_str())).await?;
+        let left: i64 = bounded(self.client.pttl(key.as_str())).await?;
+        Ok((
+            u32::try_from(count).unwrap_or(u32::MAX),
+            Duration::from_millis(u64::try_from(left).unwrap_or(0)),
+        ))
     }
 
-    async fn read(&self, key: &str) -> Result<Option<(u32, Duration)>, SharedStoreError> {
-        use fred::prelude::KeysInterface;
+    async fn release(&self, key: &str) -> Result<(), SharedStoreError> {
+        use fred::prelude::LuaInterface;
+        // Only while the window is open, and never below zero: a DECR after the key expired
+        // would leave a count with no expiry.
+        const RELEASE: &str = "if redis.call('GET', KEYS[1]) and tonumber(redis.call('GET', KEYS[1])) > 0 \
+             then return redis.call('DECR', KEYS[1]) else return 0 end";
         let key = format!("{}{key}", self.prefix);
-        let count: Option<u32> = bounded(self.client.get(key.as_str())).await?;
-        let Some(count) = count else {
-            return Ok(None);
-        };
-        let left: i64 = bounded(self.client.pttl(key.as_str())).await?;
-        Ok(Some((
-            count,
-            Duration::from_millis(u64::try_from(left).unwrap_or(0)),
-        )))
+        bounded(
+            self.client
+                .eval::<i64, _, _, _>(RELEASE, vec![key], Vec::<String>::new()),
+        )
+        .await?;
+        Ok(())
     }
 
     async fn clear(&self, key: &str) -> Result<(), SharedStoreError> {

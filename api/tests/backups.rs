@@ -114,10 +114,11 @@ async fn a_second_backup_while_one_runs_is_a_conflict() {
     use sea_orm::ConnectionTrait;
     let app = Backend::Sqlite.spawn().await;
     let admin = app.admin().await.access;
-    // A run another replica is making.
-    app.app.db.execute_unprepared(
-        "INSERT INTO backup_runs (id, \"trigger\", status, started_at) VALUES ('01a22138-0000-7000-8000-000000000001', 'SCHEDULED', 'RUNNING', '2026-11-28T02:00:00Z')",
-    ).await.unwrap();
+    // A run another replica is making: it renewed its lease a moment ago.
+    let now = chrono::Utc::now().to_rfc3339();
+    app.app.db.execute_unprepared(&format!(
+        "INSERT INTO backup_runs (id, \"trigger\", status, started_at, heartbeat_at) VALUES ('01a22138-0000-7000-8000-000000000001', 'SCHEDULED', 'RUNNING', '{now}', '{now}')",
+    )).await.unwrap();
 
     let second = app.gql(Some(&admin), RUN, json!({})).await;
 

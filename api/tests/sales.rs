@@ -674,7 +674,7 @@ async fn cashiers_keep_to_their_own_drawers_and_sales(backend: Backend) {
     assert!(
         receipt
             .lines()
-            .any(|l| l.starts_with("Change") && l.ends_with("0.79")),
+            .any(|l| l.starts_with("Cambio") && l.ends_with("0,79")),
         "{receipt}"
     );
 }

@@ -184,3 +184,30 @@ async fn every_type_field_argument_and_value_has_a_description() {
     }
     assert!(missing.is_empty(), "without a description: {missing:?}");
 }
+
+/// Every operation of the contract, with its pages at their largest (`first: 100`), fits the
+/// server's default depth and complexity limits: the limits stop abuse, never the screens.
+#[tokio::test]
+async fn every_contract_operation_fits_the_default_limits_at_full_pages() {
+    let config = api::config::Config::from_vars(&Default::default()).unwrap();
+    let limits = QueryLimits {
+        max_depth: config.graphql_max_depth,
+        max_complexity: config.graphql_max_complexity,
+    };
+    let schema = api::graphql::builder(limits)
+        .extension(ValidateOnly)
+        .finish();
+
+    for (name, document) in contract_operations() {
+        let variables = async_graphql::Variables::from_json(serde_json::json!({ "first": 100 }));
+        let request = Request::new(document.as_str()).variables(variables);
+        let response = schema.execute(request).await;
+        let too_costly: Vec<_> = response
+            .errors
+            .iter()
+            .filter(|e| e.message.contains("too complex") || e.message.contains("too deep"))
+            .map(|e| e.message.clone())
+            .collect();
+        assert!(too_costly.is_empty(), "{name}: {too_costly:?}");
+    }
+}

@@ -166,22 +166,31 @@ fn running(
     trigger: BackupTrigger,
     scheduled_for: Option<DateTime<Utc>>,
 ) -> backup_run::ActiveModel {
+    let now = Utc::now();
     backup_run::ActiveModel {
         id: Set(Uuid::now_v7()),
         trigger: Set(trigger),
         status: Set(BackupStatus::Running),
-        started_at: Set(Utc::now()),
+        started_at: Set(now),
         finished_at: Set(None),
         file_name: Set(None),
         size_bytes: Set(None),
         checksum: Set(None),
         error: Set(None),
         scheduled_for: Set(scheduled_for),
+        heartbeat_at: Set(Some(now)),
     }
 }
 
-/// Records a backup as RUNNING. Another one running (on any replica): CONFLICT.
+/// How long a RUNNING run stays its owner's without a heartbeat: the process writing it
+/// renews it every quarter of this, so only a run whose process is gone outlives it.
+pub const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Records a backup as RUNNING. Another one running (on any replica): CONFLICT. A run whose
+/// owner stopped renewing its lease is marked FAILED first, so a crash mid-backup never
+/// blocks backups for good.
 pub async fn start(db: &DatabaseConnection, trigger: BackupTrigger) -> Result<backup_run::Model> {
+    mark_interrupted(db).await?;
     running(trigger, None)
         .insert(db)
         .await
@@ -194,6 +203,7 @@ pub async fn start_scheduled(
     db: &DatabaseConnection,
     slot: DateTime<Utc>,
 ) -> Result<Option<backup_run::Model>> {
+    mark_interrupted(db).await?;
     let inserted = running(BackupTrigger::Scheduled, Some(slot))
         .insert(db)
         .await;
@@ -219,7 +229,30 @@ pub async fn finish(
     settings: &Settings,
     run: backup_run::Model,
 ) -> Result<backup_run::Model> {
+    // The lease: renewed while the file is written, so no other process marks this run
+    // interrupted (see `mark_interrupted`).
+    let heartbeat = {
+        let (db, id) = (db.clone(), run.id);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(LEASE / 4);
+            loop {
+                every.tick().await;
+                let renewed = backup_run::Entity::update_many()
+                    .col_expr(
+                        backup_run::Column::HeartbeatAt,
+                        sea_orm::sea_query::Expr::value(Utc::now()),
+                    )
+                    .filter(backup_run::Column::Id.eq(id))
+                    .exec(&db)
+                    .await;
+                if let Err(error) = renewed {
+                    tracing::warn!(%error, "renewing the backup's lease failed");
+                }
+            }
+        })
+    };
     let written = write(db, settings, run.started_at).await;
+    heartbeat.abort();
     let mut ending = run.into_active_model();
     ending.finished_at = Set(Some(Utc::now()));
     match written {
@@ -274,8 +307,13 @@ pub async fn run(
     finish(db, settings, run).await
 }
 
-/// Marks FAILED the runs a stopped process left RUNNING (start-up).
+/// Marks FAILED the runs a stopped process left RUNNING: those whose lease ran out (no
+/// heartbeat for [`LEASE`]). A run another live process is writing keeps renewing its lease
+/// and is left alone, so a replica restarting during another's nightly backup does not mark
+/// it failed.
 pub async fn mark_interrupted(db: &DatabaseConnection) -> Result<u64> {
+    let expired = Utc::now()
+        - chrono::Duration::from_std(LEASE).unwrap_or_else(|_| chrono::Duration::seconds(60));
     let result = backup_run::Entity::update_many()
         .col_expr(
             backup_run::Column::Status,
@@ -290,6 +328,11 @@ pub async fn mark_interrupted(db: &DatabaseConnection) -> Result<u64> {
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
         .filter(backup_run::Column::Status.eq(BackupStatus::Running))
+        .filter(
+            sea_orm::Condition::any()
+                .add(backup_run::Column::HeartbeatAt.lt(expired))
+                .add(backup_run::Column::HeartbeatAt.is_null()),
+        )
         .exec(db)
         .await?;
     Ok(result.rows_affected)
@@ -399,9 +442,7 @@ async fn write(
     started: DateTime<Utc>,
 ) -> std::result::Result<Written, BackupError> {
     let dir = settings.dir.clone();
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(BackupError::io("cannot create the backup directory", &dir))?;
+    create_private_dir(&dir)?;
     let name = file_name(&settings.database, started, settings.encryption.is_some());
     let key = settings.encryption.clone();
     let partial = dir.join(format!(".{name}.partial"));
@@ -413,7 +454,15 @@ async fn write(
             })
             .await?
         }
-        DatabaseTarget::Sqlite(_) => snapshot_sqlite(db, &dir, &partial, key).await,
+        DatabaseTarget::Sqlite(database) => {
+            // The plain snapshot is made beside the database (as private as the database
+            // itself), never in the backup directory, where only the finished file goes.
+            let beside = database
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            snapshot_sqlite(db, beside, &partial, key).await
+        }
     };
     let (size, checksum) = match written {
         Ok(done) => done,
@@ -428,13 +477,67 @@ async fn write(
     std::fs::rename(&partial, &path).map_err(BackupError::io("cannot move into place", &path))?;
     // `sha256sum -c` reads it; `pos-api restore` checks the file against it.
     let sidecar = dir.join(format!("{name}.sha256"));
-    std::fs::write(&sidecar, format!("{checksum}  {name}\n"))
+    private_file(&sidecar)
+        .and_then(|mut file| file.write_all(format!("{checksum}  {name}\n").as_bytes()))
         .map_err(BackupError::io("cannot write", &sidecar))?;
     Ok(Written {
         name,
         size: i64::try_from(size).unwrap_or(i64::MAX),
         checksum,
     })
+}
+
+/// Creates (or truncates) a file only its owner may read and write: backups hold every
+/// customer, sale and password hash of the shop.
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Creates the backup directory, private to its owner, when it does not exist (an existing
+/// one keeps the modes its operator gave it).
+fn create_private_dir(dir: &Path) -> std::result::Result<(), BackupError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .map_err(BackupError::io("cannot create the backup directory", dir))
+}
+
+/// A libpq program (`pg_dump`, `psql`) for the database at `url`, with the password in its
+/// environment (`PGPASSWORD`) and the URL without it: a command line is visible to every
+/// user of the machine (`ps`), the environment only to the owner.
+fn libpq_command(program: &Path, url: &str) -> Command {
+    let mut command = Command::new(program);
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let password = parsed.password().unwrap_or_default();
+            let password = percent_decode(password);
+            command.env("PGPASSWORD", password);
+            let _ = parsed.set_password(None);
+            command.arg("--dbname").arg(parsed.as_str());
+        }
+        _ => {
+            command.arg("--dbname").arg(url);
+        }
+    }
+    command
+}
+
+/// `%40` -> `@`: URL passwords are percent-encoded, libpq's environment takes them as they are.
+fn percent_decode(raw: &str) -> String {
+    url::form_urlencoded::parse(format!("p={}", raw.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_else(|| raw.to_owned())
 }
 
 /// A file being written, with the SHA-256 and size of what went into it.
@@ -465,7 +568,7 @@ fn gzip_into(
     key: Option<&EncryptionKey>,
 ) -> std::result::Result<(u64, String), BackupError> {
     let failed = |e: std::io::Error| BackupError::io("writing", target)(e);
-    let file = std::fs::File::create(target).map_err(failed)?;
+    let file = private_file(target).map_err(failed)?;
     let hashing = Hashing {
         file: BufWriter::with_capacity(1 << 20, file),
         sha: Sha256::new(),
@@ -503,14 +606,8 @@ fn dump_postgres(
     target: &Path,
     key: Option<&EncryptionKey>,
 ) -> std::result::Result<(u64, String), BackupError> {
-    let mut child = Command::new(pg_dump)
-        .args([
-            "--format=plain",
-            "--no-owner",
-            "--no-privileges",
-            "--dbname",
-        ])
-        .arg(url)
+    let mut child = libpq_command(pg_dump, url)
+        .args(["--format=plain", "--no-owner", "--no-privileges"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -551,6 +648,9 @@ async fn snapshot_sqlite(
     key: Option<EncryptionKey>,
 ) -> std::result::Result<(u64, String), BackupError> {
     let snapshot = dir.join(format!(".snapshot-{}.sqlite", Uuid::now_v7()));
+    // VACUUM INTO takes an empty file: created first, private, so the plain copy is never
+    // readable by others even for the moment it exists.
+    private_file(&snapshot).map_err(BackupError::io("cannot create", &snapshot))?;
     let quoted = snapshot.display().to_string().replace('\'', "''");
     db.execute_unprepared(&format!("VACUUM INTO '{quoted}'"))
         .await
@@ -621,7 +721,7 @@ pub fn restore_postgres(
     key: Option<&EncryptionKey>,
 ) -> std::result::Result<(), BackupError> {
     let mut dump = open(file, key)?;
-    let mut child = Command::new(psql)
+    let mut child = libpq_command(psql, url)
         .args([
             "--quiet",
             "--no-psqlrc",
@@ -633,8 +733,7 @@ pub fn restore_postgres(
             "--command",
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;",
         ])
-        .args(["--file", "-", "--dbname"])
-        .arg(url)
+        .args(["--file", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -34,6 +34,13 @@ pub enum Error {
         field: Option<&'static str>,
         message: Cow<'static, str>,
     },
+    /// A sale line's price is not the catalog's any more (CONFLICT): the till shows an old
+    /// price. `current_price` is the catalog's, a Decimal string.
+    #[error("{field}: the price is now {current_price}")]
+    PriceChanged {
+        field: String,
+        current_price: String,
+    },
     /// Too many attempts.
     #[error("too many attempts; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -65,7 +72,7 @@ impl Error {
             Error::Forbidden => "FORBIDDEN",
             Error::BadInput { .. } => "BAD_USER_INPUT",
             Error::NotFound { .. } => "NOT_FOUND",
-            Error::Conflict { .. } => "CONFLICT",
+            Error::Conflict { .. } | Error::PriceChanged { .. } => "CONFLICT",
             Error::RateLimited { .. } => "RATE_LIMITED",
             Error::InsufficientStock { .. } => "INSUFFICIENT_STOCK",
             Error::PaymentInsufficient { .. } => "PAYMENT_INSUFFICIENT",
@@ -113,6 +120,13 @@ impl Error {
             } => Error::BadInput {
                 field: Some(item_field(list, index, &field).into()),
                 message,
+            },
+            Error::PriceChanged {
+                field,
+                current_price,
+            } => Error::PriceChanged {
+                field: item_field(list, index, &field),
+                current_price,
             },
             other => other,
         }

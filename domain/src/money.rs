@@ -54,10 +54,19 @@ impl Currency {
                 format!("{} takes at most {} decimals", self.code(), self.exponent()),
             ));
         }
-        (value * Decimal::from(10_i64.pow(self.exponent())))
-            .to_i64()
+        value
+            .checked_mul(Decimal::from(10_i64.pow(self.exponent())))
+            .and_then(|minor| minor.to_i64())
             .filter(|minor| minor.unsigned_abs() <= MAX_MINOR_UNITS)
-            .ok_or_else(|| Error::bad_input(field, format!("{field} is too large")))
+            .ok_or_else(|| {
+                Error::bad_input(
+                    field,
+                    format!(
+                        "{field} is too large: at most {}",
+                        self.format(MAX_MINOR_UNITS as i64)
+                    ),
+                )
+            })
     }
 
     /// Minor units as a Decimal string with exactly the currency's decimals.
@@ -72,25 +81,41 @@ impl fmt::Display for Currency {
     }
 }
 
-/// Amounts stay far from i64's limits so sums of many of them cannot overflow (10^15 minor
-/// units is ten trillion euros).
-const MAX_MINOR_UNITS: u64 = 1_000_000_000_000_000;
+/// Every amount a client sends, and every line and sale total, is at most this many minor
+/// units (a billion euros): far from i64's limits, so the sums the database keeps (a
+/// session's, a day's, a year's) cannot overflow.
+pub const MAX_MINOR_UNITS: u64 = 100_000_000_000;
 
-/// A Decimal string: digits, an optional sign and point; no exponent, no spaces inside.
+/// The longest Decimal string read: 18 digits before the point and some after is plenty.
+const MAX_DECIMAL_CHARS: usize = 40;
+
+/// A Decimal string: digits, an optional sign and point; no exponent, no spaces inside; at
+/// most [`MAX_DECIMAL_CHARS`] characters and an absolute value under 10^18, so no
+/// arithmetic on it can overflow.
 pub(crate) fn parse_decimal(raw: &str, field: &'static str) -> Result<Decimal> {
     let raw = raw.trim();
+    if raw.len() > MAX_DECIMAL_CHARS {
+        return Err(Error::bad_input(
+            field,
+            format!("{field} is too long for a number"),
+        ));
+    }
     let well_formed = !raw.is_empty()
         && raw
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
         && raw.chars().any(|c| c.is_ascii_digit());
     let value = well_formed.then(|| Decimal::from_str(raw).ok()).flatten();
-    value.map(|v| v.normalize()).ok_or_else(|| {
+    let value = value.map(|v| v.normalize()).ok_or_else(|| {
         Error::bad_input(
             field,
             format!("{raw:?} is not a decimal number such as \"12.50\""),
         )
-    })
+    })?;
+    if value.abs() >= Decimal::from(1_000_000_000_000_000_000_i64) {
+        return Err(Error::bad_input(field, format!("{field} is too large")));
+    }
+    Ok(value)
 }
 
 #[cfg(test)]

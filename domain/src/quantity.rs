@@ -39,8 +39,9 @@ pub fn parse_quantity(raw: &str, field: &'static str, sign: Sign, whole: bool) -
             format!("{field} must be a whole number for a product sold by the unit"),
         ));
     }
-    let milli = (value * Decimal::from(MILLI))
-        .to_i64()
+    let milli = value
+        .checked_mul(Decimal::from(MILLI))
+        .and_then(|milli| milli.to_i64())
         .filter(|m| m.abs() <= MAX_MILLI)
         .ok_or_else(|| Error::bad_input(field, format!("{field} is too large")))?;
     let allowed = match sign {

@@ -44,6 +44,9 @@ pub struct Model {
     /// For scheduled backups: the schedule's slot (its second), unique, so replicas firing
     /// for the same slot make one backup.
     pub scheduled_for: Option<DateTimeUtc>,
+    /// Renewed by the process writing a RUNNING backup (its lease): a run without a heartbeat
+    /// for `domain::backups::LEASE` was left by a process that stopped.
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -47,7 +47,20 @@ pub struct Model {
     pub idempotency_key: String,
     /// SHA-256 of the request, to tell a retry from a different sale under the same key.
     pub request_hash: String,
+    /// When the sale happened on the till: the server's clock for an online sale, the till's
+    /// (bounded) for one rung up offline. Reports and receipts go by it.
     pub created_at: DateTimeUtc,
+    /// When the server stored it.
+    pub recorded_at: DateTimeUtc,
+    /// Rung up while the till could not reach the server (the goods had left).
+    pub offline: bool,
+    /// An offline sale that took stock below zero: for a manager to review.
+    pub oversold: bool,
+    /// An offline sale charged at a price the catalog no longer had: for a manager to review.
+    pub price_changed: bool,
+    /// An offline sale that reached the server after its register session was closed: not in
+    /// the expected cash of the closing count. For a manager to review.
+    pub after_close: bool,
     pub voided_at: Option<DateTimeUtc>,
     pub voided_by: Option<Uuid>,
     pub void_reason: Option<String>,

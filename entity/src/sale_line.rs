@@ -19,6 +19,9 @@ pub struct Model {
     pub quantity_milli: i64,
     /// The shelf price at sale time.
     pub unit_price_minor: i64,
+    /// The catalog's price when the line was sold; differs from `unit_price_minor` only for
+    /// an offline sale charged at an older price. `None` on lines sold before it was kept.
+    pub catalog_price_minor: Option<i64>,
     /// `round(quantity × unit price)`.
     pub base_minor: i64,
     pub discount_minor: i64,

@@ -20,6 +20,8 @@ mod m20261128_000008_create_product_counts;
 mod m20261128_000009_create_sales;
 mod m20261128_000010_create_backup_runs;
 mod m20261128_000011_create_jobs_and_embeddings;
+mod m20261204_000012_add_offline_sales_and_receipt_details;
+mod m20261204_000013_add_backup_leases;
 
 pub struct Migrator;
 
@@ -38,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_create_sales::Migration),
             Box::new(m20261128_000010_create_backup_runs::Migration),
             Box::new(m20261128_000011_create_jobs_and_embeddings::Migration),
+            Box::new(m20261204_000012_add_offline_sales_and_receipt_details::Migration),
+            Box::new(m20261204_000013_add_backup_leases::Migration),
         ]
     }
 }

@@ -56,15 +56,6 @@ impl Caller {
         }
     }
 
-    /// A caller already authenticated (a WebSocket after `connection_init`).
-    pub fn authenticated(principal: Principal, address: IpAddr) -> Self {
-        Caller {
-            credentials: Credentials::None,
-            address,
-            principal: Arc::new(OnceCell::new_with(Some(principal))),
-        }
-    }
-
     /// The caller's role, once a resolver has authenticated them.
     pub fn known_role(&self) -> Option<domain::auth::Role> {
         self.principal.get().map(|principal| principal.role)
@@ -88,6 +79,21 @@ impl Caller {
                 }
             })
             .await
+    }
+}
+
+/// A WebSocket's credentials, from its `connection_init`: each operation on the socket gets a
+/// [`Caller`] of its own from them, so the token is checked again for every operation (a
+/// deactivated user or an ended session is refused at once, not when the socket closes).
+#[derive(Debug, Clone)]
+pub struct SocketCredentials {
+    pub token: String,
+    pub address: IpAddr,
+}
+
+impl SocketCredentials {
+    pub fn caller(&self) -> Caller {
+        Caller::new(Credentials::Bearer(self.token.clone()), self.address)
     }
 }
 

@@ -90,6 +90,13 @@ fn classify_domain(err: &mut ServerError, domain_err: &domain::Error) {
         domain::Error::Conflict {
             field: Some(field), ..
         } => set(err, "field", *field),
+        domain::Error::PriceChanged {
+            field,
+            current_price,
+        } => {
+            set(err, "field", field.as_str());
+            set(err, "currentPrice", current_price.as_str());
+        }
         domain::Error::RateLimited { retry_after_secs } => {
             set(err, "retryAfterSeconds", Value::from(*retry_after_secs));
         }

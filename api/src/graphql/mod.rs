@@ -55,6 +55,9 @@ pub struct PosSchema {
     /// parsing one (a PEG parser) cost more than validating and running a product lookup.
     parsed: moka::sync::Cache<String, Arc<ExecutableDocument>>,
     metrics: Arc<crate::metrics::Metrics>,
+    /// How long a query or mutation sent over a WebSocket may run (`REQUEST_TIMEOUT`, which
+    /// HTTP requests get from their middleware).
+    operation_timeout: std::time::Duration,
 }
 
 /// The schema's types and limits, without services: enough to print the SDL.
@@ -69,7 +72,12 @@ pub fn builder(limits: QueryLimits) -> SchemaBuilder<QueryRoot, MutationRoot, Su
 }
 
 /// The schema the server runs.
-pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> PosSchema {
+pub fn build(
+    services: Services,
+    limits: QueryLimits,
+    introspection: bool,
+    operation_timeout: std::time::Duration,
+) -> PosSchema {
     let db = services.db.clone();
     let metrics = services.metrics.clone();
     let builder = builder(limits).data(services);
@@ -87,6 +95,7 @@ pub fn build(services: Services, limits: QueryLimits, introspection: bool) -> Po
             .weigher(|query: &String, _| u32::try_from(query.len()).unwrap_or(u32::MAX))
             .build(),
         metrics,
+        operation_timeout,
     }
 }
 
@@ -153,22 +162,58 @@ impl Executor for PosSchema {
                 let limits = self.limits;
                 let (name, kind) = operation_of(&mut request);
                 let session_data = session_data.unwrap_or_default();
-                let role = caller_of(&request.data)
+                // On a WebSocket, each operation checks the socket's token again.
+                if let Some(socket) = session_data
+                    .get(&std::any::TypeId::of::<context::SocketCredentials>())
+                    .and_then(|data| data.downcast_ref::<context::SocketCredentials>())
+                {
+                    request = request.data(socket.caller());
+                }
+                // The caller's role is known once a resolver has authenticated them: recorded
+                // on the first poll that finds it.
+                let caller = caller_of(&request.data)
                     .or_else(|| caller_of(&session_data))
-                    .and_then(context::Caller::known_role);
+                    .cloned();
+                let mut role_recorded = false;
                 // One span for the subscription's whole life (its statements inside), entered
                 // whenever the stream is polled; counted once, when it starts.
                 let span = operation_span(&name, kind);
-                if let Some(role) = role {
-                    span.record("enduser.role", role.to_value().as_str());
-                }
                 self.metrics.subscription(&name);
                 let mut events = self
                     .inner
                     .execute_stream_with_session_data(request, session_data);
+                if kind != "subscription" {
+                    // One answer, within the time an HTTP request gets; a mutation cut short
+                    // rolls back with its transaction.
+                    let timeout = self.operation_timeout;
+                    events = futures_util::stream::once(async move {
+                        match tokio::time::timeout(timeout, events.next()).await {
+                            Ok(Some(response)) => response,
+                            Ok(None) => Response::default(),
+                            Err(_) => {
+                                let mut error = async_graphql::ServerError::new(
+                                    format!("the operation took longer than {timeout:?}"),
+                                    None,
+                                );
+                                error
+                                    .extensions
+                                    .get_or_insert_with(Default::default)
+                                    .set("code", "INTERNAL");
+                                Response::from_errors(vec![error])
+                            }
+                        }
+                    })
+                    .boxed();
+                }
                 futures_util::stream::poll_fn(move |cx| {
                     let _entered = span.enter();
                     let mut polled = events.poll_next_unpin(cx);
+                    if !role_recorded
+                        && let Some(role) = caller.as_ref().and_then(context::Caller::known_role)
+                    {
+                        span.record("enduser.role", role.to_value().as_str());
+                        role_recorded = true;
+                    }
                     if let std::task::Poll::Ready(Some(response)) = &mut polled {
                         errors::classify_response(response, limits);
                         if let Some(code) = first_error_code(response) {

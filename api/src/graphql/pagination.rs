@@ -46,6 +46,22 @@ pub fn page_size(first: Option<i32>) -> Result<u64, Error> {
     }
 }
 
+/// What a list without pages (a sale's lines, a session's cash movements) costs the
+/// complexity limit per item it may return: they are short, but not one item long.
+pub const LIST_COST: usize = 10;
+
+/// What a list field costs the complexity limit: its page size (`first`, as it will be
+/// bounded) times what one item costs, plus one. Ten aliases of a 100-item page cost what
+/// they will run, not ten fields.
+pub fn page_cost(first: Option<i32>, child_complexity: usize) -> usize {
+    let items = first.map_or(DEFAULT_PAGE_SIZE, |n| {
+        u64::try_from(n).unwrap_or(0).min(MAX_PAGE_SIZE)
+    });
+    child_complexity
+        .saturating_mul(usize::try_from(items).unwrap_or(usize::MAX))
+        .saturating_add(1)
+}
+
 pub fn encode_cursor(kind: &str, key: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{kind}:{key}"))
 }

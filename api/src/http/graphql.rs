@@ -2,9 +2,9 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::{BatchRequest, Data, Executor};
-use async_graphql_axum::{GraphQLProtocol, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
+use async_graphql::{BatchRequest, Executor};
+use async_graphql_axum::{GraphQLProtocol, GraphQLResponse};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{ConnectInfo, Path, State, WebSocketUpgrade};
@@ -48,6 +48,18 @@ pub async fn execute(
             );
         }
     };
+    if let BatchRequest::Batch(operations) = &request
+        && operations.len() > state.config.graphql_max_batch
+    {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "BAD_USER_INPUT",
+            &format!(
+                "a batch may hold at most {} operations (GRAPHQL_MAX_BATCH)",
+                state.config.graphql_max_batch
+            ),
+        );
+    }
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -112,8 +124,9 @@ pub async fn graphiql_asset(Path(name): Path<String>) -> Response {
         .into_response()
 }
 
-/// Subscriptions over `graphql-transport-ws`. The access token goes in `connection_init`'s
-/// payload as `{"authorization": "Bearer <token>"}`; without a valid one the socket is closed.
+/// GraphQL over a WebSocket (see [`super::socket`]). The access token goes in
+/// `connection_init`'s payload as `{"authorization": "Bearer <token>"}`; without a valid one the
+/// socket is closed.
 pub async fn subscriptions(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -122,24 +135,27 @@ pub async fn subscriptions(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let address = client_address(&headers, peer, state.config.trust_proxy_headers);
+    // The extractor has checked the header names a protocol; its choice is private to it.
+    let _ = protocol;
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|offered| {
+            offered
+                .split(',')
+                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
+        })
+        .unwrap_or(WebSocketProtocols::GraphQLWS);
+    let limits = super::socket::SocketLimits {
+        init_timeout: state.config.ws_init_timeout,
+        max_operations: state.config.ws_max_operations,
+        max_message_bytes: state.config.ws_max_message_bytes,
+    };
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
-        .on_upgrade(move |socket| {
-            let schema = state.schema.clone();
-            let db = state.db.clone();
-            let auth = state.auth.clone();
-            GraphQLWebSocket::new(socket, schema, protocol)
-                .on_connection_init(move |payload| async move {
-                    let authorization = payload.get("authorization").and_then(|v| v.as_str());
-                    let caller =
-                        Caller::new(Credentials::from_authorization(authorization), address);
-                    let principal = caller.principal(&db, &auth).await?.clone();
-                    let mut data = Data::default();
-                    data.insert(Caller::authenticated(principal, address));
-                    Ok(data)
-                })
-                .serve()
-        })
+        .max_message_size(limits.max_message_bytes)
+        .max_frame_size(limits.max_message_bytes)
+        .on_upgrade(move |socket| super::socket::serve(socket, state, protocol, address, limits))
 }
 
 /// A GraphQL-shaped error for failures before GraphQL runs.

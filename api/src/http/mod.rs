@@ -2,6 +2,8 @@
 
 mod graphql;
 mod health;
+mod socket;
+mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -46,7 +48,7 @@ pub fn router(state: HttpState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
-        .fallback(|| async { (StatusCode::NOT_FOUND, "not found") })
+        .fallback(web::serve)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(cors(&config.cors_allowed_origins))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))

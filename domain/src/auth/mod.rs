@@ -193,7 +193,7 @@ impl Auth {
         if password.is_empty() {
             return Err(Error::bad_input("password", "password is required"));
         }
-        self.limiter.check(&username, address).await?;
+        let attempt = self.limiter.reserve(&username, address).await?;
 
         let found = user::Entity::find()
             .filter(user::Column::Username.eq(&username))
@@ -205,15 +205,13 @@ impl Auth {
             .await?;
         let user = match found {
             Some(user) if matches => user,
-            _ => {
-                self.limiter.record_failure(&username, address).await;
-                return Err(Error::unauthenticated(WRONG_CREDENTIALS));
-            }
+            // The reservation stays: a failure.
+            _ => return Err(Error::unauthenticated(WRONG_CREDENTIALS)),
         };
         if !user.active {
             return Err(Error::unauthenticated("this account is deactivated"));
         }
-        self.limiter.record_success(&username).await;
+        self.limiter.succeeded(attempt).await;
 
         let txn = db.begin().await?;
         let session = self
@@ -339,7 +337,7 @@ impl Auth {
         new: Password,
         address: IpAddr,
     ) -> Result<()> {
-        self.limiter.check(&caller.username, address).await?;
+        let attempt = self.limiter.reserve(&caller.username, address).await?;
         let user = user::Entity::find_by_id(caller.user_id)
             .one(db)
             .await?
@@ -349,12 +347,13 @@ impl Auth {
             .verify(current, Some(&user.password_hash))
             .await?
         {
-            self.limiter.record_failure(&caller.username, address).await;
+            // The reservation stays: a failure.
             return Err(Error::bad_input(
                 "currentPassword",
                 "current password is wrong",
             ));
         }
+        self.limiter.succeeded(attempt).await;
         let hash = self.passwords.hash(&new).await?;
         let now = Utc::now();
 

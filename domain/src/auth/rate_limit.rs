@@ -1,14 +1,20 @@
 //! Login failure limits, per username and per client address.
 //!
-//! A fixed window per key: the first failure opens a window of `window` length; once a key has
-//! `max` failures in its window, further attempts are refused until the window closes. A
-//! successful login clears the username's count (not the address's, which may be shared by an
-//! attacker trying many names). The counters live in this process, in moka caches whose
-//! time-to-live is the window, so they clean themselves up and stay bounded. With
-//! [`SharedCounters`] (Redis, when configured) the counts are shared by every replica; the
-//! local ones are kept too and answer whenever the shared store does not.
+//! A fixed window per key: the first attempt opens a window of `window` length; a key may
+//! have `max` attempts in flight or failed within its window, and further attempts are
+//! refused until the window closes. Each attempt is *reserved* before its password is
+//! checked (one atomic increment), so sixty wrong passwords sent at once are checked five at
+//! most, not sixty. A successful attempt gives its reservation back: the username's count is
+//! cleared and the address's one attempt returned (an address is shared by every till of a
+//! shop behind one router, so successes must not use it up). IPv6 clients count per /64, the
+//! block one household or shop gets.
+//!
+//! The counters live in this process, in moka caches whose time-to-live is the window, so
+//! they clean themselves up and stay bounded. With [`SharedCounters`] (Redis, when
+//! configured) the counts are shared by every replica; the local ones are kept too and
+//! decide whenever the shared store does not answer.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -18,7 +24,7 @@ use moka::sync::Cache;
 use super::{SharedStoreError, SharedStoreHealth};
 use crate::error::{Error, Result};
 
-/// How many failures a key may have in a window.
+/// How many attempts a key may have in a window.
 #[derive(Debug, Clone, Copy)]
 pub struct LoginLimits {
     pub per_username: u32,
@@ -36,24 +42,26 @@ impl Default for LoginLimits {
     }
 }
 
-/// Failure counters in fixed windows, shared by every replica (implemented over Redis by the
+/// Attempt counters in fixed windows, shared by every replica (implemented over Redis by the
 /// API). Errors (the store unreachable) make the limiter use its local counts.
 #[async_trait::async_trait]
 pub trait SharedCounters: Send + Sync {
-    /// Adds one failure to `key`, opening a window of `window` when none is open.
-    async fn add(&self, key: &str, window: Duration) -> std::result::Result<(), SharedStoreError>;
-    /// `key`'s failures and the time left in its window, when one is open.
-    async fn read(
+    /// Adds one attempt to `key`, opening a window of `window` when none is open; returns the
+    /// count after it and the time left in the window.
+    async fn add(
         &self,
         key: &str,
-    ) -> std::result::Result<Option<(u32, Duration)>, SharedStoreError>;
+        window: Duration,
+    ) -> std::result::Result<(u32, Duration), SharedStoreError>;
+    /// Gives one attempt back to `key`, if its window is still open.
+    async fn release(&self, key: &str) -> std::result::Result<(), SharedStoreError>;
     /// Forgets `key`.
     async fn clear(&self, key: &str) -> std::result::Result<(), SharedStoreError>;
 }
 
 struct Window {
     opened: Instant,
-    failures: AtomicU32,
+    attempts: AtomicU32,
 }
 
 pub struct LoginLimiter {
@@ -64,12 +72,32 @@ pub struct LoginLimiter {
     shared_health: SharedStoreHealth,
 }
 
+/// One attempt, reserved: give it to [`LoginLimiter::succeeded`] when the password was right;
+/// drop it when it was wrong (it then counts as a failure).
+#[must_use]
+pub struct Reservation {
+    username: String,
+    address: IpAddr,
+}
+
 fn user_key(username: &str) -> String {
     format!("login:user:{username}")
 }
 
 fn address_key(address: IpAddr) -> String {
     format!("login:addr:{address}")
+}
+
+/// The address as counted: IPv4 as it is, IPv6 by its /64 (an IPv4 address written as IPv6
+/// is the IPv4 address).
+pub fn counted_address(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+    }
 }
 
 impl LoginLimiter {
@@ -91,92 +119,88 @@ impl LoginLimiter {
         self.shared = Some(counters);
     }
 
-    /// RATE_LIMITED when either key has used up its failures (counted by every replica when
-    /// shared; by this one when the shared store does not answer).
-    pub async fn check(&self, username: &str, address: IpAddr) -> Result<()> {
-        if let Some(shared) = &self.shared {
-            let read = async {
-                let user = shared.read(&user_key(username)).await?;
-                let addr = shared.read(&address_key(address)).await?;
-                Ok::<_, SharedStoreError>((user, addr))
-            };
-            match read.await {
-                Ok((user, addr)) => {
-                    self.shared_health.answered(Ok(()));
-                    let over = |count: Option<(u32, Duration)>, max: u32| {
-                        count
-                            .filter(|(n, left)| *n >= max && !left.is_zero())
-                            .map(|(_, left)| left)
-                    };
-                    let wait = over(user, self.limits.per_username)
-                        .max(over(addr, self.limits.per_address));
-                    return match wait {
-                        Some(wait) => Err(Error::RateLimited {
-                            retry_after_secs: wait.as_secs().max(1),
-                        }),
-                        None => Ok(()),
-                    };
+    /// Reserves one attempt for `username` from `address`, before its password is checked.
+    /// RATE_LIMITED (and nothing to check) when either has used up its attempts: counted by
+    /// every replica when shared, by this one when the shared store does not answer.
+    pub async fn reserve(&self, username: &str, address: IpAddr) -> Result<Reservation> {
+        let address = counted_address(address);
+        let (user_local, address_local) = self.add_local(username, address);
+        let counts = match &self.shared {
+            Some(shared) => {
+                let added = async {
+                    let user = shared.add(&user_key(username), self.limits.window).await?;
+                    let addr = shared
+                        .add(&address_key(address), self.limits.window)
+                        .await?;
+                    Ok::<_, SharedStoreError>((user, addr))
+                };
+                match added.await {
+                    Ok(counts) => {
+                        self.shared_health.answered(Ok(()));
+                        counts
+                    }
+                    Err(error) => {
+                        self.shared_health.answered(Err(&error));
+                        (user_local, address_local)
+                    }
                 }
-                Err(error) => self.shared_health.answered(Err(&error)),
             }
-        }
-        self.check_local(username, address)
-    }
-
-    fn check_local(&self, username: &str, address: IpAddr) -> Result<()> {
-        let user_wait = blocked_for(
-            self.by_username.get(username),
-            self.limits.per_username,
-            self.limits.window,
-        );
-        let address_wait = blocked_for(
-            self.by_address.get(&address),
-            self.limits.per_address,
-            self.limits.window,
-        );
-        match user_wait.max(address_wait) {
+            None => (user_local, address_local),
+        };
+        let over = |(count, left): (u32, Duration), max: u32| (count > max).then_some(left);
+        let wait =
+            over(counts.0, self.limits.per_username).max(over(counts.1, self.limits.per_address));
+        match wait {
             Some(wait) => Err(Error::RateLimited {
                 retry_after_secs: wait.as_secs().max(1),
             }),
-            None => Ok(()),
+            None => Ok(Reservation {
+                username: username.to_owned(),
+                address,
+            }),
         }
     }
 
-    pub async fn record_failure(&self, username: &str, address: IpAddr) {
-        self.record_failure_local(username, address);
-        if let Some(shared) = &self.shared {
-            for key in [user_key(username), address_key(address)] {
-                if let Err(error) = shared.add(&key, self.limits.window).await {
-                    self.shared_health.answered(Err(&error));
-                    break;
-                }
-            }
-        }
-    }
-
-    fn record_failure_local(&self, username: &str, address: IpAddr) {
+    /// One more attempt for each key in this process; the counts after it and the time left
+    /// in their windows.
+    fn add_local(&self, username: &str, address: IpAddr) -> ((u32, Duration), (u32, Duration)) {
         let open = || {
             Arc::new(Window {
                 opened: Instant::now(),
-                failures: AtomicU32::new(0),
+                attempts: AtomicU32::new(0),
             })
         };
-        self.by_username
-            .get_with(username.to_owned(), open)
-            .failures
-            .fetch_add(1, Ordering::Relaxed);
-        self.by_address
-            .get_with(address, open)
-            .failures
-            .fetch_add(1, Ordering::Relaxed);
+        let window = self.limits.window;
+        let add = |entry: Arc<Window>| {
+            let count = entry
+                .attempts
+                .fetch_add(1, Ordering::AcqRel)
+                .saturating_add(1);
+            (count, window.saturating_sub(entry.opened.elapsed()))
+        };
+        (
+            add(self.by_username.get_with(username.to_owned(), open)),
+            add(self.by_address.get_with(address, open)),
+        )
     }
 
-    pub async fn record_success(&self, username: &str) {
-        self.by_username.invalidate(username);
-        if let Some(shared) = &self.shared
-            && let Err(error) = shared.clear(&user_key(username)).await
-        {
-            self.shared_health.answered(Err(&error));
+    /// The reserved attempt succeeded: the username's count is cleared and the address's
+    /// attempt given back.
+    pub async fn succeeded(&self, reservation: Reservation) {
+        self.by_username.invalidate(&reservation.username);
+        if let Some(window) = self.by_address.get(&reservation.address) {
+            let _ = window
+                .attempts
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        }
+        if let Some(shared) = &self.shared {
+            let given_back = async {
+                shared.clear(&user_key(&reservation.username)).await?;
+                shared.release(&address_key(reservation.address)).await
+            };
+            if let Err(error) = given_back.await {
+                self.shared_health.answered(Err(&error));
+            }
         }
     }
 }
@@ -190,16 +214,6 @@ where
         .max_capacity(100_000)
         .time_to_live(length)
         .build()
-}
-
-/// How long the key stays blocked, if it is.
-fn blocked_for(window: Option<Arc<Window>>, max: u32, length: Duration) -> Option<Duration> {
-    let window = window?;
-    if window.failures.load(Ordering::Relaxed) < max {
-        return None;
-    }
-    let remaining = length.saturating_sub(window.opened.elapsed());
-    (!remaining.is_zero()).then_some(remaining)
 }
 
 #[cfg(test)]
@@ -219,31 +233,69 @@ mod tests {
         let limiter = limiter(3, 100);
         let ip: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..3 {
-            limiter.check("ana", ip).await.unwrap();
-            limiter.record_failure("ana", ip).await;
+            drop(limiter.reserve("ana", ip).await.unwrap()); // a wrong password
         }
 
-        let err = limiter.check("ana", ip).await.unwrap_err();
+        let err = limiter.reserve("ana", ip).await.err().unwrap();
         assert!(
             matches!(err, Error::RateLimited { retry_after_secs } if (1..=60).contains(&retry_after_secs))
         );
-        limiter.check("luis", ip).await.unwrap();
+        let luis = limiter.reserve("luis", ip).await.unwrap();
+        limiter.succeeded(luis).await;
 
-        limiter.record_success("ana").await;
-        limiter.check("ana", ip).await.unwrap();
+        limiter.by_username.invalidate("ana"); // what a success of ana's does
+        let _admitted = limiter.reserve("ana", ip).await.unwrap();
     }
 
     #[tokio::test]
-    async fn an_address_is_blocked_across_usernames() {
+    async fn an_address_is_blocked_across_usernames_but_not_by_successes() {
         let limiter = limiter(100, 2);
         let ip: IpAddr = "10.0.0.2".parse().unwrap();
-        limiter.record_failure("a", ip).await;
-        limiter.record_failure("b", ip).await;
+        for _ in 0..5 {
+            let ok = limiter.reserve("cashier", ip).await.unwrap();
+            limiter.succeeded(ok).await;
+        }
+        drop(limiter.reserve("a", ip).await.unwrap());
+        drop(limiter.reserve("b", ip).await.unwrap());
 
-        assert!(limiter.check("c", ip).await.is_err());
-        limiter
-            .check("c", "10.0.0.3".parse().unwrap())
+        assert!(limiter.reserve("c", ip).await.is_err());
+        let _admitted = limiter
+            .reserve("c", "10.0.0.3".parse().unwrap())
             .await
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn attempts_at_once_are_counted_before_any_is_checked() {
+        let limiter = Arc::new(limiter(5, 1000));
+        let ip: IpAddr = "10.0.0.4".parse().unwrap();
+
+        let attempts: Vec<_> = (0..60)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(async move { limiter.reserve("ana", ip).await.is_ok() })
+            })
+            .collect();
+        let mut admitted = 0;
+        for attempt in attempts {
+            admitted += usize::from(attempt.await.unwrap());
+        }
+
+        assert_eq!(admitted, 5);
+    }
+
+    #[test]
+    fn ipv6_clients_count_by_their_64_block() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        let mapped: IpAddr = "::ffff:10.0.0.5".parse().unwrap();
+
+        assert_eq!(counted_address(a), counted_address(b));
+        assert_ne!(counted_address(a), counted_address(other));
+        assert_eq!(
+            counted_address(mapped),
+            "10.0.0.5".parse::<IpAddr>().unwrap()
+        );
     }
 }

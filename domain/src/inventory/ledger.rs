@@ -131,12 +131,15 @@ pub struct OutOf {
     pub reason: StockReason,
     pub user_id: Option<Uuid>,
     pub sale_id: Option<Uuid>,
+    /// Whether levels may end below zero: only for goods that have already left (a sale rung
+    /// up offline); otherwise a shortage is INSUFFICIENT_STOCK.
+    pub may_go_negative: bool,
 }
 
-/// Takes several lines of stock out of one location at once (a sale), never below zero: one
-/// conditional `UPDATE` for all the products and one `INSERT` for all the movements, one
-/// movement per line in line order. A product short of stock is INSUFFICIENT_STOCK (and the
-/// caller rolls back). The caller holds the products' locks.
+/// Takes several lines of stock out of one location at once (a sale), never below zero unless
+/// [`OutOf::may_go_negative`]: one conditional `UPDATE` for all the products and one `INSERT`
+/// for all the movements, one movement per line in line order. A product short of stock is
+/// INSUFFICIENT_STOCK (and the caller rolls back). The caller holds the products' locks.
 pub async fn take_many(
     conn: &impl ConnectionTrait,
     outs: &[Out],
@@ -158,21 +161,27 @@ pub async fn take_many(
         );
     }
     let delta: SimpleExpr = delta.into();
-    let levels = stock_level::Entity::update_many()
+    if of.may_go_negative {
+        for product_id in totals.keys() {
+            ensure_level(conn, *product_id, of.location_id, now).await?;
+        }
+    }
+    let mut update = stock_level::Entity::update_many()
         .col_expr(
             stock_level::Column::OnHandMilli,
             Expr::col(stock_level::Column::OnHandMilli).add(delta.clone()),
         )
         .col_expr(stock_level::Column::UpdatedAt, Expr::value(now))
         .filter(stock_level::Column::LocationId.eq(of.location_id))
-        .filter(stock_level::Column::ProductId.is_in(totals.keys().copied()))
-        .filter(
+        .filter(stock_level::Column::ProductId.is_in(totals.keys().copied()));
+    if !of.may_go_negative {
+        update = update.filter(
             Expr::col(stock_level::Column::OnHandMilli)
                 .add(delta)
                 .gte(0),
-        )
-        .exec_with_returning(conn)
-        .await?;
+        );
+    }
+    let levels = update.exec_with_returning(conn).await?;
     // What each product had before, walked down line by line for the movements.
     let mut running: BTreeMap<Uuid, i64> = BTreeMap::new();
     for level in &levels {

@@ -6,7 +6,7 @@
 use entity::sale_payment::PaymentMethod;
 
 use crate::error::{Error, Result};
-use crate::money::Currency;
+use crate::money::{Currency, MAX_MINOR_UNITS};
 use crate::quantity::MILLI;
 
 /// Thousandths of a percent in 100 %.
@@ -66,6 +66,12 @@ pub fn line(input: LineInput, prices_include_tax: bool) -> Result<LineAmounts> {
         i128::from(input.quantity_milli) * i128::from(input.unit_price_minor),
         i128::from(MILLI),
     );
+    if base.unsigned_abs() > u128::from(MAX_MINOR_UNITS) {
+        return Err(Error::bad_input(
+            "quantity",
+            "the line's amount is too large for one sale",
+        ));
+    }
     let discount = match input.discount {
         Discount::None => 0,
         Discount::Amount(amount) => i128::from(amount),
@@ -106,17 +112,31 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn of<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>) -> Totals {
-        lines
+    /// The lines' sums; a sale whose total is over [`MAX_MINOR_UNITS`] is BAD_USER_INPUT on
+    /// `lines` (each line is bounded, so the sums themselves cannot overflow).
+    pub fn of<'a>(lines: impl IntoIterator<Item = &'a LineAmounts>) -> Result<Totals> {
+        let totals = lines
             .into_iter()
             .fold(Totals::default(), |sum, line| Totals {
-                subtotal: sum.subtotal + line.base,
-                discount: sum.discount + line.discount,
-                tax: sum.tax + line.tax,
-                total: sum.total + line.total,
-            })
+                subtotal: sum.subtotal.saturating_add(line.base),
+                discount: sum.discount.saturating_add(line.discount),
+                tax: sum.tax.saturating_add(line.tax),
+                total: sum.total.saturating_add(line.total),
+            });
+        if totals.subtotal.unsigned_abs() > MAX_MINOR_UNITS
+            || totals.total.unsigned_abs() > MAX_MINOR_UNITS
+        {
+            return Err(Error::bad_input(
+                "lines",
+                "the sale's total is too large for one sale",
+            ));
+        }
+        Ok(totals)
     }
 }
+
+/// Most tenders one sale may have (split tender is two or three).
+pub const MAX_PAYMENTS: usize = 20;
 
 /// One tender.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,12 +157,18 @@ pub struct Settlement {
 /// tenders is BAD_USER_INPUT on `payments[i].amount`; payments short of the total are
 /// PAYMENT_INSUFFICIENT.
 pub fn settle(currency: Currency, total: i64, tenders: &[Tender]) -> Result<Settlement> {
+    if tenders.len() > MAX_PAYMENTS {
+        return Err(Error::bad_input(
+            "payments",
+            format!("a sale takes at most {MAX_PAYMENTS} payments"),
+        ));
+    }
     let mut non_cash = 0_i64;
     for (index, tender) in tenders.iter().enumerate() {
         if tender.method == PaymentMethod::Cash {
             continue;
         }
-        non_cash += tender.amount;
+        non_cash = non_cash.saturating_add(tender.amount);
         if non_cash > total {
             return Err(Error::bad_input(
                 format!("payments[{index}].amount"),
@@ -150,7 +176,14 @@ pub fn settle(currency: Currency, total: i64, tenders: &[Tender]) -> Result<Sett
             ));
         }
     }
+    // At most MAX_PAYMENTS amounts of at most MAX_MINOR_UNITS each: no overflow.
     let amount_paid: i64 = tenders.iter().map(|t| t.amount).sum();
+    if amount_paid.unsigned_abs() > MAX_MINOR_UNITS.saturating_mul(10) {
+        return Err(Error::bad_input(
+            "payments",
+            "the payments are far more than any sale takes",
+        ));
+    }
     if amount_paid < total {
         return Err(Error::PaymentInsufficient {
             due: currency.format(total),
@@ -326,7 +359,7 @@ mod tests {
         let lines: Vec<_> = (0..10)
             .map(|_| line_case(1000, 5, Discount::None, 21_000, false))
             .collect();
-        let totals = Totals::of(&lines);
+        let totals = Totals::of(&lines).unwrap();
         assert_eq!(
             totals,
             Totals {
@@ -424,7 +457,7 @@ mod tests {
                     prop_assert_eq!(a.total, a.base - a.discount + a.tax);
                 }
             }
-            let totals = Totals::of(&amounts);
+            let totals = Totals::of(&amounts).unwrap();
             prop_assert_eq!(totals.total, amounts.iter().map(|a| a.total).sum::<i64>());
             prop_assert_eq!(totals.tax, amounts.iter().map(|a| a.tax).sum::<i64>());
             let card = totals.total * card_share / 100;

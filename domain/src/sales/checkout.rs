@@ -15,7 +15,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::product::{self, Unit};
 use entity::sale::{self, SaleStatus};
 use entity::sale_line;
@@ -25,7 +25,7 @@ use entity::tax_rate;
 use entity::{location, register_session};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, Set, SqlErr, TransactionTrait,
+    EntityTrait, IntoActiveModel, QueryFilter, Set, SqlErr, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -52,6 +52,8 @@ pub struct SaleLineRequest {
     pub quantity: String,
     pub discount: Option<String>,
     pub discount_percent: Option<String>,
+    /// The shelf price the till showed; see [`NewSale::offline`].
+    pub unit_price: Option<String>,
 }
 
 pub struct PaymentRequest {
@@ -68,7 +70,22 @@ pub struct NewSale {
     pub lines: Vec<SaleLineRequest>,
     pub payments: Vec<PaymentRequest>,
     pub note: Option<String>,
+    /// When the till completed the sale; `None`: now.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// The till completed the sale without the server, and the goods have left: it is
+    /// recorded even when stock ran out (stock goes below zero, the sale is flagged
+    /// `oversold`) and at the lines' `unit_price` (flagged `price_changed` where that is not
+    /// the catalog's). Online, a line's `unit_price` other than the catalog's is refused with
+    /// the current price. Not part of the idempotency hash: a retry may set it after an
+    /// earlier attempt's answer was lost.
+    pub offline: bool,
 }
+
+/// How far ahead of the server's clock a till's may run.
+const CLOCK_AHEAD: chrono::Duration = chrono::Duration::minutes(5);
+/// The oldest sale a till may still send: 72 hours, as long as the longest offline window
+/// card terminals allow.
+const OLDEST_OFFLINE: chrono::Duration = chrono::Duration::hours(72);
 
 /// A sale request after parsing: amounts in minor units, quantities in thousandths.
 struct Parsed {
@@ -79,12 +96,15 @@ struct Parsed {
     lines: Vec<ParsedLine>,
     payments: Vec<ParsedPayment>,
     note: Option<String>,
+    occurred_at: Option<DateTime<Utc>>,
+    offline: bool,
 }
 
 struct ParsedLine {
     product_id: Uuid,
     quantity_milli: i64,
     discount: Discount,
+    unit_price: Option<i64>,
 }
 
 struct ParsedPayment {
@@ -128,6 +148,12 @@ fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
         .enumerate()
         .map(|(index, line)| parse_line(currency, line).map_err(|e| e.in_item("lines", index)))
         .collect::<Result<Vec<_>>>()?;
+    if new.payments.len() > arithmetic::MAX_PAYMENTS {
+        return Err(Error::bad_input(
+            "payments",
+            format!("a sale takes at most {} payments", arithmetic::MAX_PAYMENTS),
+        ));
+    }
     let payments = new
         .payments
         .into_iter()
@@ -137,12 +163,28 @@ fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
         })
         .collect::<Result<Vec<_>>>()?;
     let note = text::optional(new.note.as_deref(), "note", 2000)?;
+    if let Some(at) = new.occurred_at {
+        let now = Utc::now();
+        if at > now + CLOCK_AHEAD {
+            return Err(Error::bad_input(
+                "occurredAt",
+                "occurredAt is in the future: check the till's clock",
+            ));
+        }
+        if at < now - OLDEST_OFFLINE {
+            return Err(Error::bad_input(
+                "occurredAt",
+                "occurredAt is more than 72 hours ago",
+            ));
+        }
+    }
     let hash = hash_request(
         new.register_session_id,
         new.customer_id,
         &lines,
         &payments,
         note.as_deref(),
+        new.occurred_at,
     );
     Ok(Parsed {
         key,
@@ -152,6 +194,8 @@ fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
         lines,
         payments,
         note,
+        occurred_at: new.occurred_at,
+        offline: new.offline,
     })
 }
 
@@ -173,10 +217,16 @@ fn parse_line(currency: Currency, line: SaleLineRequest) -> Result<ParsedLine> {
         }
         (None, None) => Discount::None,
     };
+    let unit_price = line
+        .unit_price
+        .as_deref()
+        .map(|price| currency.parse_amount(price, "unitPrice", false))
+        .transpose()?;
     Ok(ParsedLine {
         product_id: line.product_id,
         quantity_milli,
         discount,
+        unit_price,
     })
 }
 
@@ -195,31 +245,43 @@ fn parse_payment(currency: Currency, payment: PaymentRequest) -> Result<ParsedPa
     })
 }
 
-/// SHA-256 of the request as parsed, so "12.5" and "12.50" are the same request.
+/// SHA-256 of the request as parsed, so "12.5" and "12.50" are the same request. The till's
+/// time and prices count only when sent, so requests from before they existed hash as they
+/// did.
 fn hash_request(
     session: Uuid,
     customer: Option<Uuid>,
     lines: &[ParsedLine],
     payments: &[ParsedPayment],
     note: Option<&str>,
+    occurred_at: Option<DateTime<Utc>>,
 ) -> String {
-    let canonical = json!({
+    let mut canonical = json!({
         "session": session,
         "customer": customer,
-        "lines": lines.iter().map(|l| json!([
-            l.product_id,
-            l.quantity_milli,
-            match l.discount {
-                Discount::None => json!(null),
-                Discount::Amount(a) => json!({ "amount": a }),
-                Discount::PercentMilli(p) => json!({ "percent": p }),
-            },
-        ])).collect::<Vec<_>>(),
+        "lines": lines.iter().map(|l| {
+            let mut line = json!([
+                l.product_id,
+                l.quantity_milli,
+                match l.discount {
+                    Discount::None => json!(null),
+                    Discount::Amount(a) => json!({ "amount": a }),
+                    Discount::PercentMilli(p) => json!({ "percent": p }),
+                },
+            ]);
+            if let (Some(price), Some(array)) = (l.unit_price, line.as_array_mut()) {
+                array.push(json!({ "unitPrice": price }));
+            }
+            line
+        }).collect::<Vec<_>>(),
         "payments": payments.iter().map(|p| json!([
             p.method.to_value(), p.amount, p.reference,
         ])).collect::<Vec<_>>(),
         "note": note,
     });
+    if let (Some(at), Some(object)) = (occurred_at, canonical.as_object_mut()) {
+        object.insert("occurredAt".into(), json!(at.timestamp_micros()));
+    }
     format!("{:x}", Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -357,8 +419,18 @@ async fn ring_up(
     if let Some(sale) = replay(txn, actor.user_id, &parsed.key, &parsed.hash).await? {
         return Ok(Rung::AlreadyMade(Box::new(sale)));
     }
-    let priced = price(txn, parsed, &held).await?;
-    let totals = arithmetic::Totals::of(priced.iter().map(|line| &line.amounts));
+    if parsed
+        .occurred_at
+        .is_some_and(|at| at < held.session.opened_at - CLOCK_AHEAD)
+    {
+        return Err(Error::bad_input(
+            "occurredAt",
+            "occurredAt is before the register session opened",
+        )
+        .into());
+    }
+    let priced = price(txn, currency, parsed, &held).await?;
+    let totals = arithmetic::Totals::of(priced.iter().map(|line| &line.amounts))?;
     let tenders: Vec<Tender> = parsed
         .payments
         .iter()
@@ -371,7 +443,7 @@ async fn ring_up(
 
     let now = Utc::now();
     let number = numbers::try_take(txn, held.location.id, &held.location.code).await?;
-    let sale = sale::ActiveModel {
+    let mut sale = sale::ActiveModel {
         id: Set(Uuid::now_v7()),
         number: Set(number.clone()),
         location_id: Set(held.location.id),
@@ -389,7 +461,12 @@ async fn ring_up(
         note: Set(parsed.note.clone()),
         idempotency_key: Set(parsed.key.clone()),
         request_hash: Set(parsed.hash.clone()),
-        created_at: Set(now),
+        created_at: Set(parsed.occurred_at.unwrap_or(now)),
+        recorded_at: Set(now),
+        offline: Set(parsed.offline),
+        oversold: Set(false),
+        price_changed: Set(priced.iter().any(|line| line.price_changed)),
+        after_close: Set(held.after_close),
         voided_at: Set(None),
         voided_by: Set(None),
         void_reason: Set(None),
@@ -398,14 +475,27 @@ async fn ring_up(
     .await?;
     let lines = insert_lines(txn, sale.id, parsed, &held.products, &priced).await?;
     let payments = insert_payments(txn, sale.id, parsed).await?;
-    let alerts = take_stock(txn, actor, parsed, &held, sale.id, now).await?;
+    let taken = take_stock(txn, actor, parsed, &held, sale.id, now).await?;
+    if taken.oversold {
+        let mut flagged = sale.into_active_model();
+        flagged.oversold = Set(true);
+        sale = flagged.update(txn).await?;
+    }
+    let alerts = taken.alerts;
     audit::record(
         txn,
         Some(actor.user_id),
         "sale.create",
         "sale",
         Some(sale.id.to_string()),
-        json!({ "number": number, "total": currency.format(totals.total) }),
+        json!({
+            "number": number,
+            "total": currency.format(totals.total),
+            "offline": sale.offline,
+            "oversold": sale.oversold,
+            "priceChanged": sale.price_changed,
+            "afterClose": sale.after_close,
+        }),
     )
     .await?;
     Ok(Rung::Made(Box::new(Made {
@@ -423,13 +513,22 @@ async fn ring_up(
 /// location and the sale's products (locked in id order).
 struct Held {
     session: register_session::Model,
+    /// An offline sale reaching its session after the session closed.
+    after_close: bool,
     location: location::Model,
     products: HashMap<Uuid, product::Model>,
 }
 
 async fn hold(txn: &impl ConnectionTrait, actor: &Principal, parsed: &Parsed) -> Result<Held> {
-    let session =
-        registers::lock_open(txn, actor, parsed.register_session_id, Lock::Shared).await?;
+    let (session, after_close) = match (parsed.offline, parsed.occurred_at) {
+        (true, Some(at)) => {
+            registers::lock_for_offline_sale(txn, actor, parsed.register_session_id, at).await?
+        }
+        _ => (
+            registers::lock_open(txn, actor, parsed.register_session_id, Lock::Shared).await?,
+            false,
+        ),
+    };
     let location = locations::get(txn, session.location_id).await?;
     if let Some(customer_id) = parsed.customer_id {
         customers::get(txn, customer_id).await?;
@@ -442,6 +541,7 @@ async fn hold(txn: &impl ConnectionTrait, actor: &Principal, parsed: &Parsed) ->
             .collect();
     Ok(Held {
         session,
+        after_close,
         location,
         products,
     })
@@ -453,10 +553,19 @@ struct Priced {
     tax_rate_milli: i64,
     /// What its goods cost the shop.
     cost: i64,
+    /// The price charged per unit: the catalog's, or the till's for an offline sale.
+    unit_price_minor: i64,
+    /// Charged at a price the catalog no longer has (offline only).
+    price_changed: bool,
 }
 
 /// The lines' amounts, in line order; a line's error names it (`lines[2].quantity`).
-async fn price(txn: &impl ConnectionTrait, parsed: &Parsed, held: &Held) -> Result<Vec<Priced>> {
+async fn price(
+    txn: &impl ConnectionTrait,
+    currency: Currency,
+    parsed: &Parsed,
+    held: &Held,
+) -> Result<Vec<Priced>> {
     let rate_ids: Vec<Uuid> = held
         .products
         .values()
@@ -480,8 +589,13 @@ async fn price(txn: &impl ConnectionTrait, parsed: &Parsed, held: &Held) -> Resu
                 .products
                 .get(&line.product_id)
                 .ok_or(Error::not_found("product"))?;
-            price_line(line, product, &rates, held.location.prices_include_tax)
-                .map_err(|e| e.in_item("lines", index))
+            let pricing = Pricing {
+                currency,
+                rates: &rates,
+                prices_include_tax: held.location.prices_include_tax,
+                offline: parsed.offline,
+            };
+            price_line(line, product, &pricing).map_err(|e| e.in_item("lines", index))
         })
         .collect()
 }
@@ -509,7 +623,8 @@ async fn insert_lines(
                 name: product.name.clone(),
                 unit: product.unit,
                 quantity_milli: line.quantity_milli,
-                unit_price_minor: product.price_minor,
+                unit_price_minor: priced.unit_price_minor,
+                catalog_price_minor: Some(product.price_minor),
                 base_minor: priced.amounts.base,
                 discount_minor: priced.amounts.discount,
                 tax_rate_milli: priced.tax_rate_milli,
@@ -556,8 +671,16 @@ async fn insert_payments(
     Ok(payments)
 }
 
-/// Takes the tracked lines' goods out of the location's stock (never below zero) and returns
-/// the low-stock alerts that raises.
+/// What taking a sale's goods out of stock did.
+struct Taken {
+    /// Products the sale took to or below their low-stock threshold.
+    alerts: Vec<Alert>,
+    /// Some level ended below zero (only an offline sale may do that).
+    oversold: bool,
+}
+
+/// Takes the tracked lines' goods out of the location's stock (never below zero, unless the
+/// sale was rung up offline) and returns the low-stock alerts that raises.
 async fn take_stock(
     txn: &impl ConnectionTrait,
     actor: &Principal,
@@ -565,7 +688,7 @@ async fn take_stock(
     held: &Held,
     sale_id: Uuid,
     now: chrono::DateTime<Utc>,
-) -> Result<Vec<Alert>> {
+) -> Result<Taken> {
     let outs: Vec<Out> = parsed
         .lines
         .iter()
@@ -580,23 +703,52 @@ async fn take_stock(
         reason: StockReason::Sale,
         user_id: Some(actor.user_id),
         sale_id: Some(sale_id),
+        may_go_negative: parsed.offline,
     };
-    Ok(inventory::take_many(txn, &outs, out_of, now)
-        .await?
-        .iter()
-        .filter_map(|movement| Alert::crossing(&held.products[&movement.product_id], movement))
-        .collect())
+    let movements = inventory::take_many(txn, &outs, out_of, now).await?;
+    Ok(Taken {
+        oversold: movements.iter().any(|m| m.on_hand_after_milli < 0),
+        alerts: movements
+            .iter()
+            .filter_map(|movement| Alert::crossing(&held.products[&movement.product_id], movement))
+            .collect(),
+    })
+}
+
+/// What pricing a line needs besides the line and its product.
+struct Pricing<'a> {
+    currency: Currency,
+    /// Tax rate id -> rate in thousandths of a percent.
+    rates: &'a HashMap<Uuid, i64>,
+    prices_include_tax: bool,
+    offline: bool,
+}
+
+/// The price a line is charged: the catalog's. A till that shows another price is refused
+/// online (with the current price, so the cashier sees it); offline the customer already paid
+/// the till's, which is charged and flagged.
+fn charged_price(
+    line: &ParsedLine,
+    product: &product::Model,
+    pricing: &Pricing,
+) -> Result<(i64, bool)> {
+    match line.unit_price {
+        None => Ok((product.price_minor, false)),
+        Some(price) if price == product.price_minor => Ok((price, false)),
+        Some(price) if pricing.offline => Ok((price, true)),
+        Some(_) => Err(Error::PriceChanged {
+            field: "unitPrice".to_owned(),
+            current_price: pricing.currency.format(product.price_minor),
+        }),
+    }
 }
 
 /// A line's amounts, its tax rate and the cost of its goods. Archived products cannot be
 /// sold; UNIT products take whole quantities.
-fn price_line(
-    line: &ParsedLine,
-    product: &product::Model,
-    rates: &HashMap<Uuid, i64>,
-    prices_include_tax: bool,
-) -> Result<Priced> {
-    if !product.active {
+fn price_line(line: &ParsedLine, product: &product::Model, pricing: &Pricing) -> Result<Priced> {
+    let rates = pricing.rates;
+    // An offline sale of a product archived since is recorded: the goods have left.
+    if !product.active && !pricing.offline {
         return Err(Error::bad_input(
             "productId",
             format!("{} is archived and cannot be sold", product.sku),
@@ -612,14 +764,15 @@ fn price_line(
         .tax_rate_id
         .and_then(|id| rates.get(&id).copied())
         .unwrap_or(0);
+    let (unit_price_minor, price_changed) = charged_price(line, product, pricing)?;
     let amounts = arithmetic::line(
         LineInput {
             quantity_milli: line.quantity_milli,
-            unit_price_minor: product.price_minor,
+            unit_price_minor,
             discount: line.discount,
             tax_rate_milli: rate,
         },
-        prices_include_tax,
+        pricing.prices_include_tax,
     )?;
     let cost = i64::try_from(arithmetic::div_round(
         i128::from(product.cost_minor.unwrap_or(0)) * i128::from(line.quantity_milli),
@@ -630,5 +783,7 @@ fn price_line(
         amounts,
         tax_rate_milli: rate,
         cost,
+        unit_price_minor,
+        price_changed,
     })
 }

@@ -47,6 +47,8 @@ pub struct SaleFilter {
     pub register_session_id: Option<Uuid>,
     pub status: Option<SaleStatus>,
     pub number: Option<String>,
+    /// Sales with (true) or without (false) a reason for a manager to review them.
+    pub needs_review: Option<bool>,
 }
 
 fn matching(actor: &Principal, filter: &SaleFilter) -> sea_orm::Select<sale::Entity> {
@@ -74,6 +76,13 @@ fn matching(actor: &Principal, filter: &SaleFilter) -> sea_orm::Select<sale::Ent
     }
     if let Some(number) = &filter.number {
         query = query.filter(sale::Column::Number.eq(number.trim().to_uppercase()));
+    }
+    if let Some(needs_review) = filter.needs_review {
+        let flagged = sea_orm::Condition::any()
+            .add(sale::Column::Oversold.eq(true))
+            .add(sale::Column::PriceChanged.eq(true))
+            .add(sale::Column::AfterClose.eq(true));
+        query = query.filter(if needs_review { flagged } else { flagged.not() });
     }
     query
 }

@@ -4,7 +4,7 @@
 //! session is open; closing takes an exclusive lock. So nothing lands in a session after its
 //! close has counted it, and sales on one drawer never wait for each other.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::cash_movement::{self, CashMovementKind};
 use entity::register_session::{self, RegisterStatus};
 use entity::user::Role;
@@ -98,7 +98,9 @@ pub async fn get_many(
         .await?)
 }
 
-fn may_use(actor: &Principal, session: &register_session::Model) -> bool {
+/// Whether `actor` may see and use `session`: a cashier their own, MANAGER and ADMIN all. Every
+/// path to a session goes through it (by id, a sale's or a refund's session).
+pub fn may_use(actor: &Principal, session: &register_session::Model) -> bool {
     actor.has_role(Role::Manager) || session.opened_by == actor.user_id
 }
 
@@ -152,6 +154,39 @@ pub(crate) async fn lock_open(
         None => Err(Error::RegisterClosed(
             "there is no such register session: open a register first".into(),
         )),
+    }
+}
+
+/// The session a sale rung up offline at `occurred_at` belongs to, locked like
+/// [`lock_open`]. Such a sale may reach the server after its drawer was counted and closed;
+/// it happened while the drawer was open, so it is taken (never lost) and `true` says it came
+/// after the close. A session closed before the sale happened is REGISTER_CLOSED.
+pub(crate) async fn lock_for_offline_sale(
+    conn: &impl ConnectionTrait,
+    actor: &Principal,
+    id: Uuid,
+    occurred_at: DateTime<Utc>,
+) -> Result<(register_session::Model, bool)> {
+    match lock_open(conn, actor, id, Lock::Shared).await {
+        Ok(session) => Ok((session, false)),
+        Err(closed @ Error::RegisterClosed(_)) => {
+            let session = register_session::Entity::find_by_id(id)
+                .lock_shared()
+                .one(conn)
+                .await?
+                .filter(|session| may_use(actor, session));
+            match session {
+                Some(session)
+                    if session.closed_at.is_some_and(|closed| {
+                        occurred_at <= closed + chrono::Duration::minutes(5)
+                    }) =>
+                {
+                    Ok((session, true))
+                }
+                _ => Err(closed),
+            }
+        }
+        Err(other) => Err(other),
     }
 }
 

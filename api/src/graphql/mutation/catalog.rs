@@ -5,7 +5,7 @@ use domain::catalog::products::{NewProduct, ProductChanges};
 use crate::graphql::context::{parse_id, services, transact};
 use crate::graphql::guards::RoleGuard;
 use crate::graphql::types::catalog::{Category, Product, TaxRate, Unit};
-use crate::graphql::types::location::Location;
+use crate::graphql::types::location::{Language, Location};
 use crate::graphql::types::scalars::Decimal;
 
 /// A new store or warehouse.
@@ -21,6 +21,37 @@ pub struct CreateLocationInput {
     /// Whether shelf prices include tax here (true) or tax is added at the till (false).
     #[graphql(default = true)]
     pub prices_include_tax: bool,
+    /// The business's legal name for receipts, up to 200 characters.
+    pub legal_name: Option<String>,
+    /// The tax id for receipts (NIF/CIF): letters, digits and `-`, up to 32; upper-cased.
+    pub tax_id: Option<String>,
+    /// The postal address for receipts, up to 300 characters; line breaks are kept.
+    pub address: Option<String>,
+    /// Printed at the foot of every receipt, up to 300 characters.
+    pub receipt_footer: Option<String>,
+    /// The language of its receipts; ES when absent.
+    pub language: Option<Language>,
+}
+
+/// Changes to a location: an absent field is left alone; null clears an optional one
+/// (legalName, taxId, address, receiptFooter). The code, the currency and whether prices
+/// include tax cannot change: sales already made depend on them.
+#[derive(InputObject)]
+pub struct UpdateLocationInput {
+    /// New name, shown on screens and receipts.
+    pub name: Option<String>,
+    /// New IANA time zone.
+    pub timezone: Option<String>,
+    /// The business's legal name for receipts, up to 200 characters.
+    pub legal_name: MaybeUndefined<String>,
+    /// The tax id for receipts (NIF/CIF): letters, digits and `-`, up to 32; upper-cased.
+    pub tax_id: MaybeUndefined<String>,
+    /// The postal address for receipts, up to 300 characters; line breaks are kept.
+    pub address: MaybeUndefined<String>,
+    /// Printed at the foot of every receipt, up to 300 characters.
+    pub receipt_footer: MaybeUndefined<String>,
+    /// The language of its receipts.
+    pub language: Option<Language>,
 }
 
 /// A new tax rate.
@@ -144,6 +175,13 @@ impl CatalogMutation {
             name: input.name,
             timezone: input.timezone,
             prices_include_tax: input.prices_include_tax,
+            receipt: domain::locations::ReceiptDetails {
+                legal_name: input.legal_name,
+                tax_id: input.tax_id,
+                address: input.address,
+                footer: input.receipt_footer,
+                language: input.language.map(Into::into),
+            },
         };
         let currency = services(ctx)?.currency;
         let created = transact(ctx, async move |txn, actor| {
@@ -152,6 +190,33 @@ impl CatalogMutation {
         .await?;
         services(ctx)?.reference.forget();
         Ok(Location::from(created))
+    }
+
+    /// Changes a location's name, time zone or what its receipts show (legal name, tax id,
+    /// address, footer, language); see `UpdateLocationInput`. ADMIN only.
+    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    async fn update_location(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The location to change.")] id: ID,
+        #[graphql(desc = "What to change.")] input: UpdateLocationInput,
+    ) -> async_graphql::Result<Location> {
+        let id = parse_id(&id, "id")?;
+        let changes = domain::locations::LocationChanges {
+            name: input.name,
+            timezone: input.timezone,
+            legal_name: patch(input.legal_name, Ok)?,
+            tax_id: patch(input.tax_id, Ok)?,
+            address: patch(input.address, Ok)?,
+            footer: patch(input.receipt_footer, Ok)?,
+            language: input.language.map(Into::into),
+        };
+        let updated = transact(ctx, async move |txn, actor| {
+            domain::locations::update(txn, actor.user_id, id, changes).await
+        })
+        .await?;
+        services(ctx)?.reference.forget();
+        Ok(Location::from(updated))
     }
 
     /// Creates a tax rate. ADMIN only.

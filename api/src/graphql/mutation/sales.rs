@@ -1,4 +1,5 @@
 use async_graphql::{Context, ID, InputObject, Object};
+use chrono::{DateTime, Utc};
 use domain::auth::Role;
 use domain::sales::checkout::{NewSale, PaymentRequest, SaleLineRequest};
 use domain::sales::refunds::{NewRefund, RefundLineRequest};
@@ -60,6 +61,11 @@ pub struct SaleLineInput {
     pub discount: Option<Decimal>,
     /// A percentage off the line, 0 to 100.
     pub discount_percent: Option<Decimal>,
+    /// The shelf price per unit the till showed (optional). Online, a price other than the
+    /// catalog's is refused with CONFLICT, `extensions.field` `lines[i].unitPrice` and
+    /// `extensions.currentPrice` (the catalog's): nothing is sold at a price the cashier did
+    /// not see. With `offline: true` it is the price charged.
+    pub unit_price: Option<Decimal>,
 }
 
 /// One tender.
@@ -90,6 +96,20 @@ pub struct CreateSaleInput {
     pub payments: Vec<PaymentInput>,
     /// A note kept with the sale.
     pub note: Option<String>,
+    /// When the till completed the sale (default: when the server receives it). A sale sent
+    /// from a till's offline queue carries it. More than 5 minutes ahead of the server's
+    /// clock, more than 72 hours old, or before the register session opened: BAD_USER_INPUT.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// true when the till completed the sale without reaching the server: the customer has
+    /// paid and the goods have left, so the sale is recorded as rung up. Stock may go below
+    /// zero for it (never INSUFFICIENT_STOCK; the sale gets review reason OVERSOLD), each line
+    /// is charged its `unitPrice` (review reason PRICE_CHANGED where that is not the
+    /// catalog's), a product archived since is still sold, and with `occurredAt` a session
+    /// closed after the sale happened still takes it (review reason AFTER_CLOSE). Online sales
+    /// (false, the default) keep refusing all of these. Not part of the idempotency
+    /// comparison: a retry may set it after an earlier attempt's answer was lost.
+    #[graphql(default = false)]
+    pub offline: bool,
 }
 
 /// How much of one sale line to refund.
@@ -202,7 +222,11 @@ impl SalesMutation {
     /// with a different input: CONFLICT. Not enough stock of a tracked product:
     /// INSUFFICIENT_STOCK (extensions.productId, extensions.available). Payments short of
     /// the total: PAYMENT_INSUFFICIENT (extensions.due, extensions.paid). Session closed,
-    /// unknown or another cashier's: REGISTER_CLOSED. Any role.
+    /// unknown or another cashier's: REGISTER_CLOSED. A line's `unitPrice` that is no longer
+    /// the catalog's: CONFLICT with `extensions.currentPrice`. A sale the till completed
+    /// offline (`offline: true`, with `occurredAt`) is recorded as rung up even when stock
+    /// ran out or a price changed since, and flagged for managers (`reviewReasons`). Any
+    /// role.
     async fn create_sale(
         &self,
         ctx: &Context<'_>,
@@ -219,6 +243,7 @@ impl SalesMutation {
                     quantity: line.quantity.0,
                     discount: line.discount.map(|d| d.0),
                     discount_percent: line.discount_percent.map(|d| d.0),
+                    unit_price: line.unit_price.map(|d| d.0),
                 })
             })
             .collect::<domain::Result<_>>()?;
@@ -241,6 +266,8 @@ impl SalesMutation {
                 })
                 .collect(),
             note: input.note,
+            occurred_at: input.occurred_at,
+            offline: input.offline,
         };
         let services = services(ctx)?;
         let created =

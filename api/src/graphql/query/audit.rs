@@ -14,7 +14,10 @@ pub struct AuditQuery;
 #[Object]
 impl AuditQuery {
     /// Every recorded change, newest first. ADMIN only.
-    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Admin)",
+        complexity = "crate::graphql::pagination::page_cost(first, child_complexity)"
+    )]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,

@@ -13,7 +13,10 @@ pub struct BackupQuery;
 #[Object]
 impl BackupQuery {
     /// Backups, newest first: the nightly job's and the manual ones. ADMIN.
-    #[graphql(guard = "RoleGuard(Role::Admin)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Admin)",
+        complexity = "crate::graphql::pagination::page_cost(first, child_complexity)"
+    )]
     async fn backups(
         &self,
         ctx: &Context<'_>,

@@ -117,6 +117,7 @@ impl CatalogQuery {
     /// drink, in Spanish or English; needs the embedding model, see `/ready`). Best first;
     /// archived products never appear. An empty or blank query, or one over 200 characters:
     /// BAD_USER_INPUT. Any role.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn search_products(
         &self,
         ctx: &Context<'_>,
@@ -147,6 +148,7 @@ impl CatalogQuery {
     }
 
     /// Products by name, in pages. Any role.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn products(
         &self,
         ctx: &Context<'_>,

@@ -11,6 +11,7 @@ pub struct CustomerQuery;
 #[Object]
 impl CustomerQuery {
     /// Customers by name, in pages. Any role.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn customers(
         &self,
         ctx: &Context<'_>,

@@ -45,7 +45,10 @@ pub struct InventoryQuery;
 impl InventoryQuery {
     /// The stock ledger, newest first, optionally for one product and/or one location. For
     /// every product and location, on hand equals the sum of its movements. MANAGER or ADMIN.
-    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Manager)",
+        complexity = "crate::graphql::pagination::page_cost(first, child_complexity)"
+    )]
     async fn stock_movements(
         &self,
         ctx: &Context<'_>,

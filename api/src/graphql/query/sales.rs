@@ -29,6 +29,9 @@ pub struct SaleFilter {
     pub status: Option<SaleStatus>,
     /// The exact sale number, as printed on the receipt (`MAIN-000123`).
     pub number: Option<String>,
+    /// true: only sales a manager should review (`reviewReasons` not empty: offline sales
+    /// that oversold or were charged an old price); false: only the others.
+    pub needs_review: Option<bool>,
 }
 
 fn optional_id(id: Option<&ID>, field: &'static str) -> domain::Result<Option<Uuid>> {
@@ -94,6 +97,7 @@ impl SalesQuery {
     }
 
     /// Sales, newest first. A cashier sees the sales they rang up; MANAGER and ADMIN all.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn sales(
         &self,
         ctx: &Context<'_>,
@@ -115,6 +119,7 @@ impl SalesQuery {
             )?,
             status: filter.status.map(Into::into),
             number: filter.number,
+            needs_review: filter.needs_review,
         };
         let request = page_request("sale", first, after, |key| Uuid::parse_str(key).ok())?;
         let services = services(ctx)?;

@@ -19,7 +19,10 @@ impl UserQuery {
     }
 
     /// All users, by username. ADMIN and MANAGER (managers read only).
-    #[graphql(guard = "RoleGuard(Role::Manager)")]
+    #[graphql(
+        guard = "RoleGuard(Role::Manager)",
+        complexity = "crate::graphql::pagination::page_cost(first, child_complexity)"
+    )]
     async fn users(
         &self,
         ctx: &Context<'_>,

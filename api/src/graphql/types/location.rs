@@ -1,7 +1,17 @@
 use std::sync::Arc;
 
-use async_graphql::{ID, Object};
+use async_graphql::{Enum, ID, Object};
 use entity::location;
+
+/// The language a location's receipts are printed in.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(remote = "entity::location::Language")]
+pub enum Language {
+    /// Spanish (the default).
+    Es,
+    /// English.
+    En,
+}
 
 /// A store or warehouse. Every location sells in the shop's one currency.
 pub struct Location(pub Arc<location::Model>);
@@ -45,5 +55,32 @@ impl Location {
     /// price) or tax is added at the till.
     async fn prices_include_tax(&self) -> bool {
         self.0.prices_include_tax
+    }
+
+    /// The business's legal name, printed on receipts under `name`; null when not set.
+    async fn legal_name(&self) -> Option<&str> {
+        self.0.legal_name.as_deref()
+    }
+
+    /// The business's tax id (NIF/CIF in Spain), printed on receipts; null when not set.
+    async fn tax_id(&self) -> Option<&str> {
+        self.0.tax_id.as_deref()
+    }
+
+    /// The postal address printed on receipts (may hold line breaks); null when not set.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Printed at the foot of every receipt (a return policy, a web address); null when not
+    /// set.
+    async fn receipt_footer(&self) -> Option<&str> {
+        self.0.receipt_footer.as_deref()
+    }
+
+    /// The language of the location's receipts (`Sale.receiptText`): ES unless an ADMIN
+    /// changed it.
+    async fn language(&self) -> Language {
+        self.0.language.into()
     }
 }

@@ -55,6 +55,21 @@ pub enum SaleStatus {
     Voided,
 }
 
+/// Why a manager should review a sale rung up offline.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaleReviewReason {
+    /// It sold stock the location did not have: stock went below zero (the goods had left
+    /// before the server could refuse). Count the shelf and adjust.
+    Oversold,
+    /// A line was charged a price the catalog no longer had (the till showed the old one);
+    /// `SaleLine.catalogPrice` says what the catalog asked.
+    PriceChanged,
+    /// It reached the server after its register session was counted and closed (it happened
+    /// while the drawer was open): its cash is not in that closing's expected cash, and the
+    /// session's totals now include it.
+    AfterClose,
+}
+
 /// Whether a register session takes sales.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::register_session::RegisterStatus")]

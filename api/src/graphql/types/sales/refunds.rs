@@ -3,7 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use domain::money::Currency;
-use entity::{refund, refund_line, register_session, sale, sale_line};
+use entity::{refund, refund_line, sale, sale_line};
 
 use super::*;
 use crate::graphql::loaders::{children, load};
@@ -56,6 +56,7 @@ impl Refund {
     }
 
     /// What was refunded, line by line.
+    #[graphql(complexity = "crate::graphql::pagination::LIST_COST * child_complexity + 1")]
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RefundLine>> {
         Ok(children::<refund_line::Model>(ctx, self.row.id)
             .await?
@@ -83,20 +84,14 @@ impl Refund {
         user_by_id(ctx, self.row.user_id).await
     }
 
-    /// The drawer that paid it (cash refunds); null when none was named.
+    /// The drawer that paid it (cash refunds); null when none was named, or when it is
+    /// another cashier's drawer and the caller a cashier.
     async fn register_session(
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<RegisterSession>> {
         match self.row.register_session_id {
-            Some(id) => {
-                Ok(load::<register_session::Model>(ctx, id)
-                    .await?
-                    .map(|row| RegisterSession {
-                        row,
-                        currency: self.currency,
-                    }))
-            }
+            Some(id) => RegisterSession::seen_by_caller(ctx, id, self.currency).await,
             None => Ok(None),
         }
     }

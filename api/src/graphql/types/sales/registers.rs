@@ -19,6 +19,22 @@ pub struct RegisterSession {
     pub currency: Currency,
 }
 
+impl RegisterSession {
+    /// The session `id` as a sale or a refund names it, when the caller may see it: a
+    /// cashier sees their own drawers only, whatever path leads to another's (null then).
+    pub async fn seen_by_caller(
+        ctx: &Context<'_>,
+        id: uuid::Uuid,
+        currency: Currency,
+    ) -> async_graphql::Result<Option<RegisterSession>> {
+        let actor = crate::graphql::context::principal(ctx).await?;
+        Ok(load::<register_session::Model>(ctx, id)
+            .await?
+            .filter(|row| domain::sales::registers::may_use(actor, row))
+            .map(|row| RegisterSession { row, currency }))
+    }
+}
+
 /// A cash drawer from opening to closing: the float it started with, the cash that went
 /// through it, and the count that closed it.
 #[Object]
@@ -104,6 +120,7 @@ impl RegisterSession {
     }
 
     /// Pay-ins and pay-outs, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::LIST_COST * child_complexity + 1")]
     async fn cash_movements(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CashMovement>> {
         let rows =
             domain::sales::registers::cash_movements(&services(ctx)?.db, self.row.id).await?;

@@ -73,6 +73,7 @@ impl SalesReport {
 
     /// The products with the most revenue (line totals minus refunds of those lines), most
     /// first; quantities net of refunds.
+    #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
     async fn top_products(
         &self,
         ctx: &Context<'_>,

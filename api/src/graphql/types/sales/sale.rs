@@ -3,9 +3,7 @@
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use domain::money::Currency;
-use entity::{
-    customer, location, product, refund, register_session, sale, sale_line, sale_payment,
-};
+use entity::{customer, location, product, refund, sale, sale_line, sale_payment};
 
 use super::*;
 use crate::graphql::context::services;
@@ -46,9 +44,38 @@ impl Sale {
         self.row.status.into()
     }
 
-    /// When it was rung up.
+    /// When it was rung up: on the till's clock for a sale rung up offline (`occurredAt`),
+    /// the server's otherwise. Reports and receipts go by it.
     async fn created_at(&self) -> DateTime<Utc> {
         self.row.created_at
+    }
+
+    /// When the server stored it: `createdAt` for an online sale, later for one that waited
+    /// in a till's outbox.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.row.recorded_at
+    }
+
+    /// Rung up while the till could not reach the server (`createSale(input: { offline:
+    /// true })`).
+    async fn offline(&self) -> bool {
+        self.row.offline
+    }
+
+    /// Why a manager should look at this sale; empty for almost every sale. Only sales rung
+    /// up offline get reasons: the goods had left before the server saw them.
+    async fn review_reasons(&self) -> Vec<SaleReviewReason> {
+        let mut reasons = Vec::new();
+        if self.row.oversold {
+            reasons.push(SaleReviewReason::Oversold);
+        }
+        if self.row.price_changed {
+            reasons.push(SaleReviewReason::PriceChanged);
+        }
+        if self.row.after_close {
+            reasons.push(SaleReviewReason::AfterClose);
+        }
+        reasons
     }
 
     /// Sum of the lines' quantity × unit price, before discounts.
@@ -82,6 +109,7 @@ impl Sale {
     }
 
     /// The lines, in the order rung up.
+    #[graphql(complexity = "crate::graphql::pagination::LIST_COST * child_complexity + 1")]
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SaleLine>> {
         Ok(children::<sale_line::Model>(ctx, self.row.id)
             .await?
@@ -94,6 +122,7 @@ impl Sale {
     }
 
     /// The tenders, in the order given (split tender is several).
+    #[graphql(complexity = "crate::graphql::pagination::LIST_COST * child_complexity + 1")]
     async fn payments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SalePayment>> {
         Ok(children::<sale_payment::Model>(ctx, self.row.id)
             .await?
@@ -106,6 +135,7 @@ impl Sale {
     }
 
     /// Refunds made against this sale, oldest first.
+    #[graphql(complexity = "crate::graphql::pagination::LIST_COST * child_complexity + 1")]
     async fn refunds(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Refund>> {
         Ok(children::<refund::Model>(ctx, self.row.id)
             .await?
@@ -135,14 +165,7 @@ impl Sale {
         &self,
         ctx: &Context<'_>,
     ) -> async_graphql::Result<Option<RegisterSession>> {
-        Ok(
-            load::<register_session::Model>(ctx, self.row.register_session_id)
-                .await?
-                .map(|row| RegisterSession {
-                    row,
-                    currency: self.currency,
-                }),
-        )
+        RegisterSession::seen_by_caller(ctx, self.row.register_session_id, self.currency).await
     }
 
     /// Where it was sold.
@@ -178,6 +201,7 @@ impl Sale {
 
     /// The receipt as plain text for an 80 mm printer (42 columns): store, number, date,
     /// lines, taxes by rate, totals, payments, change.
+    #[graphql(complexity = 10)]
     async fn receipt_text(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let db = &services(ctx)?.db;
         Ok(domain::sales::receipt::render(db, self.currency, &self.row).await?)
@@ -231,9 +255,19 @@ impl SaleLine {
         Decimal::milli(self.row.refunded_quantity_milli)
     }
 
-    /// The shelf price at sale time (with tax where the location's prices include it).
+    /// The price charged per unit (with tax where the location's prices include it): the
+    /// catalog's at sale time, or for a sale rung up offline the one the till showed.
     async fn unit_price(&self) -> Money {
         Money::new(self.row.unit_price_minor, self.currency)
+    }
+
+    /// The catalog's price when the line was sold; differs from `unitPrice` only on an
+    /// offline sale charged an older price (review reason PRICE_CHANGED). Null on lines sold
+    /// before it was recorded.
+    async fn catalog_price(&self) -> Option<Money> {
+        self.row
+            .catalog_price_minor
+            .map(|minor| Money::new(minor, self.currency))
     }
 
     /// Quantity × unit price, rounded, before the discount.
