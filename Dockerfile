@@ -27,5 +27,7 @@ ENV DATA_DIR=/data BIND_ADDR=0.0.0.0:5000 \
     EMBEDDING_MODEL_DIR=/opt/pos/models/multilingual-e5-small \
     ORT_DYLIB_PATH=/opt/pos/models/onnxruntime/libonnxruntime.so.1.24.4
 EXPOSE 5000
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=6 \
+    CMD curl -fsS http://127.0.0.1:5000/health || exit 1
 ENTRYPOINT ["pos-api"]
 CMD ["serve"]

@@ -76,6 +76,11 @@ impl App {
         let interrupted = domain::backups::mark_interrupted(&db)
             .await
             .context("recording interrupted backups")?;
+        if let Err(error) = domain::backups::check_writable(&config.backup_dir) {
+            // Serving goes on (sales matter more), but every backup would fail: say so now,
+            // and /ready shows it until it is fixed.
+            tracing::error!(%error, "backups cannot be written: fix BACKUP_DIR's owner or mode");
+        }
         if interrupted > 0 {
             tracing::warn!(interrupted, "backups a stop interrupted are marked FAILED");
         }
@@ -244,15 +249,40 @@ pub async fn open_database(
     config: &Config,
     stats: Arc<domain::db::Stats>,
 ) -> anyhow::Result<DatabaseConnection> {
+    let db = connect_database(config, stats).await?;
+    migrate(config, &db).await?;
+    tracing::info!(database = %config.database.redacted(), "database ready");
+    Ok(db)
+}
+
+/// Connects (creating the database when missing) without migrating: what `backup` and
+/// `restore` need, which take the database as it is.
+pub async fn connect_database(
+    config: &Config,
+    stats: Arc<domain::db::Stats>,
+) -> anyhow::Result<DatabaseConnection> {
     let target = config.database.redacted();
-    let db = domain::db::connect(&config.database, config.database_max_connections, stats)
+    domain::db::connect(&config.database, config.database_max_connections, stats)
         .await
-        .with_context(|| format!("opening the {target}"))?;
-    Migrator::up(&db, None)
+        .with_context(|| format!("opening the {target}"))
+}
+
+/// Applies pending migrations once, however many replicas start together (an advisory lock on
+/// PostgreSQL: the others wait, then find nothing to do).
+async fn migrate(config: &Config, db: &DatabaseConnection) -> anyhow::Result<()> {
+    let target = config.database.redacted();
+    let lock = domain::db::MigrationLock::take(&config.database)
         .await
         .with_context(|| format!("migrating the {target}"))?;
-    tracing::info!(database = %target, "database ready");
-    Ok(db)
+    let migrated = Migrator::up(db, None)
+        .await
+        .with_context(|| format!("migrating the {target}"));
+    if let Some(lock) = lock {
+        lock.release()
+            .await
+            .with_context(|| format!("migrating the {target}"))?;
+    }
+    migrated
 }
 
 pub fn auth_settings(config: &Config) -> anyhow::Result<AuthSettings> {

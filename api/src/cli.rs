@@ -195,14 +195,27 @@ async fn restore(
     Ok(())
 }
 
+/// One backup now, of the database as it is: never migrated first (the backup taken before an
+/// upgrade must be of the schema the running app uses). Recorded in `backups` when the
+/// database's schema is this binary's; otherwise only written, and said so.
 async fn backup(config: Config) -> anyhow::Result<()> {
-    let db = app::open_database(&config, Default::default()).await?;
-    let run = domain::backups::run(
-        &db,
-        &config.backup_settings(),
-        entity::backup_run::BackupTrigger::Manual,
-    )
-    .await?;
+    let db = app::connect_database(&config, Default::default()).await?;
+    let settings = config.backup_settings();
+    if !schema_is_current(&db).await {
+        let file = domain::backups::write_and_prune(&db, &settings, chrono::Utc::now())
+            .await
+            .map_err(|e| anyhow::anyhow!("backup failed: {e}"))?;
+        println!(
+            "{} ({} bytes, sha256 {}); not recorded in `backups`: the database's schema is \
+             older than this pos-api's",
+            config.backup_dir.join(&file.name).display(),
+            file.size,
+            file.checksum
+        );
+        return Ok(());
+    }
+    let run =
+        domain::backups::run(&db, &settings, entity::backup_run::BackupTrigger::Manual).await?;
     match (&run.file_name, &run.checksum, &run.error) {
         (Some(file), Some(checksum), _) => {
             println!(
@@ -217,6 +230,29 @@ async fn backup(config: Config) -> anyhow::Result<()> {
             error.as_deref().unwrap_or("no reason recorded")
         ),
     }
+}
+
+/// Whether every migration of this binary has been applied, read without changing anything
+/// (sea-orm-migration's own check would create its table in an empty database).
+async fn schema_is_current(db: &sea_orm::DatabaseConnection) -> bool {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    let applied = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await;
+    let Ok(rows) = applied else {
+        return false;
+    };
+    let applied: std::collections::HashSet<String> = rows
+        .iter()
+        .filter_map(|row| row.try_get::<String>("", "version").ok())
+        .collect();
+    Migrator::migrations()
+        .iter()
+        .all(|migration| applied.contains(migration.name()))
 }
 
 async fn seed_demo(config: Config) -> anyhow::Result<()> {

@@ -11,20 +11,8 @@ use std::time::Duration;
 use domain::auth::{LoginLimits, Password};
 use domain::db::DatabaseTarget;
 use domain::money::Currency;
-
-/// `development` (the default) or `production`, which makes secrets mandatory and defaults
-/// stricter (JSON logs, no introspection, no cross-origin access).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppEnv {
-    Development,
-    Production,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
+pub use worker::config::{AppEnv, ConfigError, LogFormat};
+use worker::config::{Basics, Vars};
 
 /// Which browser origins may call the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,14 +102,6 @@ pub enum WorkerMode {
     External,
 }
 
-/// A variable that is missing or malformed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{var}: {message}")]
-pub struct ConfigError {
-    pub var: &'static str,
-    pub message: String,
-}
-
 impl Config {
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -131,22 +111,13 @@ impl Config {
     /// Reads a map of variables (tests pass their own).
     pub fn from_vars(vars: &HashMap<String, String>) -> Result<Self, ConfigError> {
         let env = Vars(vars);
-        let app_env = match env.get("APP_ENV").as_deref() {
-            None | Some("development") | Some("dev") => AppEnv::Development,
-            Some("production") | Some("prod") => AppEnv::Production,
-            Some(other) => {
-                return Err(env.error(
-                    "APP_ENV",
-                    format!("expected development or production, got {other:?}"),
-                ));
-            }
-        };
+        let Basics {
+            app_env,
+            data_dir,
+            database,
+            log_format,
+        } = Basics::from_vars(&env)?;
         let production = app_env == AppEnv::Production;
-        let data_dir = PathBuf::from(env.get("DATA_DIR").unwrap_or_else(|| "./data".into()));
-        let database = match env.get("DATABASE_URL") {
-            Some(url) => DatabaseTarget::parse(&url).map_err(|m| env.error("DATABASE_URL", m))?,
-            None => DatabaseTarget::Sqlite(data_dir.join("pos.db")),
-        };
         let jwt_secret = match env.get("JWT_SECRET_KEY") {
             Some(secret) if secret.len() >= 32 => JwtSecret::Configured(secret.into_bytes()),
             Some(_) => {
@@ -216,17 +187,6 @@ impl Config {
                 format!("{currency_code:?} is not an ISO 4217 currency code such as EUR"),
             )
         })?;
-        let log_format = match env.get("LOG_FORMAT").as_deref() {
-            None if production => LogFormat::Json,
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(env.error(
-                    "LOG_FORMAT",
-                    format!("expected text or json, got {other:?}"),
-                ));
-            }
-        };
 
         Ok(Config {
             app_env,
@@ -332,78 +292,6 @@ impl Config {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
-    }
-}
-
-struct Vars<'a>(&'a HashMap<String, String>);
-
-impl Vars<'_> {
-    /// A set, non-blank variable.
-    fn get(&self, var: &str) -> Option<String> {
-        self.0
-            .get(var)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    }
-
-    fn error(&self, var: &'static str, message: impl Into<String>) -> ConfigError {
-        ConfigError {
-            var,
-            message: message.into(),
-        }
-    }
-
-    fn parse<T: std::str::FromStr>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
-    where
-        T::Err: std::fmt::Display,
-    {
-        match self.get(var) {
-            None => Ok(default),
-            Some(raw) => raw
-                .parse()
-                .map_err(|e| self.error(var, format!("invalid value {raw:?}: {e}"))),
-        }
-    }
-
-    /// A whole number of at least 1.
-    fn positive<T>(&self, var: &'static str, default: T) -> Result<T, ConfigError>
-    where
-        T: std::str::FromStr + PartialOrd + From<u8>,
-        T::Err: std::fmt::Display,
-    {
-        let value = self.parse(var, default)?;
-        if value < T::from(1) {
-            return Err(self.error(var, "must be at least 1"));
-        }
-        Ok(value)
-    }
-
-    fn flag(&self, var: &'static str, default: bool) -> Result<bool, ConfigError> {
-        match self.get(var).map(|v| v.to_lowercase()).as_deref() {
-            None => Ok(default),
-            Some("1" | "true" | "yes" | "on") => Ok(true),
-            Some("0" | "false" | "no" | "off") => Ok(false),
-            Some(other) => Err(self.error(var, format!("expected true or false, got {other:?}"))),
-        }
-    }
-
-    /// `900`, `900s`, `15m`, `12h`, `30d`: a bare number is seconds.
-    fn duration(&self, var: &'static str, default: Duration) -> Result<Duration, ConfigError> {
-        let Some(raw) = self.get(var) else {
-            return Ok(default);
-        };
-        let parsed = match raw.parse::<u64>() {
-            Ok(secs) => Ok(Duration::from_secs(secs)),
-            Err(_) => humantime::parse_duration(&raw).map_err(|e| e.to_string()),
-        };
-        match parsed {
-            Ok(d) if !d.is_zero() => Ok(d),
-            Ok(_) => Err(self.error(var, "must be longer than zero")),
-            Err(e) => Err(self.error(
-                var,
-                format!("invalid duration {raw:?} ({e}); write e.g. 900, 15m, 12h or 30d"),
-            )),
-        }
     }
 }
 

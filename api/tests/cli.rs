@@ -480,3 +480,92 @@ fn a_damaged_backup_is_refused() {
     );
     assert!(!dir.path().join("data/pos.db").exists());
 }
+
+/// Replicas starting together on a new release migrate once: three `pos-api migrate` at the
+/// same moment on one fresh PostgreSQL database all succeed (one migrates, the others wait on
+/// its advisory lock and find nothing to do).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_processes_migrate_one_fresh_database_together() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let database = TestDatabase::created(&backend, &dir).await;
+
+    let migrating: Vec<_> = (0..3)
+        .map(|_| {
+            pos_api(dir.path())
+                .env("DATABASE_URL", &database.url)
+                .arg("migrate")
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = migrating
+        .into_iter()
+        .map(|child| child.wait_with_output().unwrap())
+        .collect();
+
+    for output in &outputs {
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+both_backends!(a_backup_by_a_newer_binary_keeps_the_older_schema);
+
+/// `pos-api backup` before an upgrade: the new binary dumps the database as it is (it does not
+/// migrate it first), and the file restores onto the older schema it was taken from.
+async fn a_backup_by_a_newer_binary_keeps_the_older_schema(backend: Backend) {
+    use migration::{Migrator, MigratorTrait};
+    let dir = tempfile::tempdir().unwrap();
+    let older = Migrator::migrations().len() - 2;
+    let database = TestDatabase::created(&backend, &dir).await;
+    let target = domain::db::DatabaseTarget::parse(&database.url).unwrap();
+    let db = domain::db::connect(&target, 1, Default::default())
+        .await
+        .unwrap();
+    Migrator::up(&db, Some(u32::try_from(older).unwrap()))
+        .await
+        .unwrap();
+
+    let output = pos_api(dir.path())
+        .env("DATABASE_URL", &database.url)
+        .arg("backup")
+        .output()
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.contains("not recorded"), "{said}");
+    assert_eq!(
+        Migrator::get_applied_migrations(&db).await.unwrap().len(),
+        older
+    );
+    let file = std::fs::read_dir(dir.path().join("backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| !p.display().to_string().ends_with(".sha256"))
+        .unwrap();
+    let restore_dir = tempfile::tempdir().unwrap();
+    let target = TestDatabase::created(&backend, &restore_dir).await;
+    let restored = restore(restore_dir.path(), &target.url, &file, None);
+    assert!(restored.status.success(), "{restored:?}");
+    let copy = sea_orm::Database::connect(target.url.as_str())
+        .await
+        .unwrap();
+    let applied = migration::Migrator::get_applied_migrations(&copy)
+        .await
+        .unwrap();
+    assert_eq!(applied.len(), older);
+    copy.close().await.unwrap();
+    db.close().await.unwrap();
+}

@@ -14,9 +14,33 @@ fn repository_file(path: &str) -> String {
 
 fn compose() -> Yaml {
     let text = repository_file("docker-compose.production.yml");
-    YamlLoader::load_from_str(&text)
-        .expect("valid YAML")
-        .remove(0)
+    merged(
+        YamlLoader::load_from_str(&text)
+            .expect("valid YAML")
+            .remove(0),
+    )
+}
+
+/// The document with YAML merge keys (`<<: *anchor`) applied, as docker compose applies them:
+/// the merged map's keys first, the map's own keys win.
+fn merged(yaml: Yaml) -> Yaml {
+    match yaml {
+        Yaml::Hash(hash) => {
+            let merge_key = Yaml::String("<<".into());
+            let mut out = yaml_rust2::yaml::Hash::new();
+            if let Some(Yaml::Hash(base)) = hash.get(&merge_key).cloned().map(merged) {
+                out.extend(base);
+            }
+            for (key, value) in hash {
+                if key != merge_key {
+                    out.insert(key, merged(value));
+                }
+            }
+            Yaml::Hash(out)
+        }
+        Yaml::Array(items) => Yaml::Array(items.into_iter().map(merged).collect()),
+        other => other,
+    }
 }
 
 /// Names of `${VAR…}` references in a text.
@@ -37,6 +61,7 @@ fn referenced_variables(text: &str) -> BTreeSet<String> {
 fn variables_pos_api_reads() -> BTreeSet<String> {
     let source = [
         "api/src/config.rs",
+        "worker/src/config.rs",
         "worker/src/settings.rs",
         "worker/src/main.rs",
         "worker/src/telemetry.rs",
@@ -107,6 +132,16 @@ fn compose_runs_db_redis_and_app_in_production_mode() {
             .starts_with("postgres://")
     );
     assert!(env["DATABASE_URL"].as_str().unwrap().contains("@db:5432/"));
+    assert!(
+        !env["DATABASE_URL"].as_str().unwrap().contains("PASSWORD"),
+        "the password goes apart, in DATABASE_PASSWORD, so it needs no URL encoding"
+    );
+    assert!(
+        env["DATABASE_PASSWORD"]
+            .as_str()
+            .unwrap()
+            .contains("${POSTGRES_PASSWORD")
+    );
     assert_eq!(env["REDIS_URL"].as_str(), Some("redis://redis:6379/0"));
     assert!(
         env["REDIS_PASSWORD"]
@@ -128,11 +163,8 @@ fn compose_runs_db_redis_and_app_in_production_mode() {
     let healthcheck = format!("{:?}", api["healthcheck"]["test"]);
     assert!(healthcheck.contains("/health"), "{healthcheck}");
     assert!(
-        api["ports"]
-            .as_vec()
-            .unwrap()
-            .iter()
-            .any(|p| p.as_str() == Some("5000:5000"))
+        api["ports"].is_badvalue(),
+        "only the proxy is published: the app's port (and /metrics on it) stays inside"
     );
     assert!(api["stop_grace_period"].as_str().is_some());
 }
@@ -227,6 +259,95 @@ fn compose_runs_the_worker_beside_the_api() {
     ] {
         assert!(dockerfile.contains(needed), "Dockerfile lacks {needed}");
     }
+}
+
+/// Every service that runs pos-odata reads the whole `.env`: each variable `.env.example`
+/// documents reaches the containers (what compose sets itself wins over it).
+#[test]
+fn every_setting_of_env_reaches_the_services() {
+    let compose = compose();
+    let services = &compose["services"];
+    for service in ["app", "worker", "backup", "backups-dir"] {
+        let env_file = format!("{:?}", services[service]["env_file"]);
+        assert!(
+            env_file.contains(".env"),
+            "{service} does not read .env: {env_file}"
+        );
+    }
+    let app = &services["app"]["environment"];
+    assert_eq!(app["TRUST_PROXY_HEADERS"].as_str(), Some("true"));
+    assert_eq!(
+        services["worker"]["environment"]["DATABASE_URL"].as_str(),
+        app["DATABASE_URL"].as_str()
+    );
+}
+
+#[test]
+fn a_proxy_in_front_publishes_the_screen_and_the_api_and_balances_the_replicas() {
+    let compose = compose();
+    let proxy = &compose["services"]["proxy"];
+    assert!(proxy["image"].as_str().unwrap().starts_with("nginx:"));
+    let ports = format!("{:?}", proxy["ports"]);
+    assert!(ports.contains(":80\""), "{ports}");
+    let volumes = format!("{:?}", proxy["volumes"]);
+    assert!(
+        volumes.contains("./deploy/nginx/default.conf") && volumes.contains("./deploy/nginx:"),
+        "{volumes}"
+    );
+    let default = repository_file("deploy/nginx/default.conf");
+    assert!(default.contains("server app:5000"), "{default}");
+    assert!(default.contains("include /etc/nginx/pos-odata/routes.conf"));
+    let routes = repository_file("deploy/nginx/routes.conf");
+    for needed in [
+        "location = /metrics",
+        "location = /graphql/ws",
+        "proxy_set_header Upgrade",
+        "X-Forwarded-For $proxy_add_x_forwarded_for",
+    ] {
+        assert!(routes.contains(needed), "routes.conf lacks {needed}");
+    }
+}
+
+#[test]
+fn backups_can_be_written_and_every_service_has_limits() {
+    let compose = compose();
+    let services = &compose["services"];
+    let init = format!("{:?}", services["backups-dir"]["entrypoint"]);
+    assert!(init.contains("chown 10001 /backups"), "{init}");
+    assert_eq!(services["backups-dir"]["user"].as_str(), Some("0:0"));
+    for service in ["app", "backup"] {
+        assert_eq!(
+            services[service]["depends_on"]["backups-dir"]["condition"].as_str(),
+            Some("service_completed_successfully"),
+            "{service} starts once ./backups is writable"
+        );
+    }
+    for (name, service) in services.as_hash().unwrap() {
+        let name = name.as_str().unwrap();
+        let logging = &service["logging"]["options"];
+        assert!(
+            logging["max-size"].as_str().is_some(),
+            "{name} logs without bound"
+        );
+        if ["proxy", "db", "redis", "app", "worker"].contains(&name) {
+            assert!(
+                !service["deploy"]["resources"]["limits"]["memory"].is_badvalue(),
+                "{name} has no memory limit"
+            );
+        }
+    }
+    assert!(
+        services["worker"]["environment"]["EMBEDDING_THREADS"]
+            .as_str()
+            .is_some(),
+        "a worker's embeddings use a bounded number of threads"
+    );
+    let dockerfile = repository_file("Dockerfile");
+    assert!(
+        dockerfile.contains("HEALTHCHECK"),
+        "the image has no HEALTHCHECK"
+    );
+    assert!(dockerfile.contains("uid 10001"), "{dockerfile}");
 }
 
 #[test]

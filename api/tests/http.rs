@@ -389,3 +389,23 @@ async fn ready_shows_redis_up_or_degraded_but_stays_ready() {
         "degraded"
     );
 }
+
+/// A backup directory the server cannot write into (a root-owned bind mount, say) shows on
+/// `/ready` as degraded, naming the directory, while the API keeps serving.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ready_says_when_backups_cannot_be_written() {
+    let blocked = tempfile::tempdir().unwrap();
+    let not_a_dir = blocked.path().join("a-file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let dir = not_a_dir.join("backups").display().to_string();
+    let app = Backend::Sqlite
+        .spawn_with(&[("BACKUP_DIR", dir.as_str())])
+        .await;
+
+    let ready = common::json_of(app.client.get(app.url("/ready"))).await;
+
+    assert_eq!(ready["status"], "ready", "{ready}");
+    assert_eq!(ready["checks"]["backups"]["status"], "degraded", "{ready}");
+    let detail = ready["checks"]["backups"]["detail"].as_str().unwrap();
+    assert!(detail.contains(&dir) && detail.contains("uid"), "{detail}");
+}

@@ -251,21 +251,12 @@ pub async fn finish(
             }
         })
     };
-    let written = write(db, settings, run.started_at).await;
+    let written = write_and_prune(db, settings, run.started_at).await;
     heartbeat.abort();
     let mut ending = run.into_active_model();
     ending.finished_at = Set(Some(Utc::now()));
     match written {
         Ok(file) => {
-            tracing::info!(file = %file.name, bytes = file.size, "backup written");
-            for old in prune(
-                &settings.dir,
-                settings.retention_days,
-                &file.name,
-                Utc::now(),
-            ) {
-                tracing::info!(file = %old, "deleted a backup past its retention");
-            }
             ending.status = Set(BackupStatus::Succeeded);
             ending.file_name = Set(Some(file.name));
             ending.size_bytes = Set(Some(file.size));
@@ -400,10 +391,35 @@ fn prune(dir: &Path, days: u32, newest: &str, now: DateTime<Utc>) -> Vec<String>
 }
 
 /// A backup file, complete.
-struct Written {
-    name: String,
-    size: i64,
-    checksum: String,
+#[derive(Debug)]
+pub struct Written {
+    /// Its name in the backup directory.
+    pub name: String,
+    pub size: i64,
+    /// SHA-256, hex.
+    pub checksum: String,
+}
+
+/// Writes a backup and then deletes our files past their retention; records nothing. What
+/// [`finish`] does for a recorded run, and what `pos-api backup` does alone on a database
+/// whose schema is older than this binary's (it dumps the database as it is, and a row in a
+/// table of another shape could not be written).
+pub async fn write_and_prune(
+    db: &DatabaseConnection,
+    settings: &Settings,
+    started: DateTime<Utc>,
+) -> std::result::Result<Written, BackupError> {
+    let file = write(db, settings, started).await?;
+    tracing::info!(file = %file.name, bytes = file.size, "backup written");
+    for old in prune(
+        &settings.dir,
+        settings.retention_days,
+        &file.name,
+        Utc::now(),
+    ) {
+        tracing::info!(file = %old, "deleted a backup past its retention");
+    }
+    Ok(file)
 }
 
 /// The seed's naming: `pos_db_backup_YYYYMMDD_HHMMSS.sql.gz` (`.sqlite.gz` for a snapshot of
@@ -510,6 +526,41 @@ fn create_private_dir(dir: &Path) -> std::result::Result<(), BackupError> {
     builder
         .create(dir)
         .map_err(BackupError::io("cannot create the backup directory", dir))
+}
+
+/// Whether this process can write backups into `dir` (created when missing): a file is
+/// created there and removed. The error names the directory and this process's user, which is
+/// what an operator needs to fix a bind mount owned by root.
+pub fn check_writable(dir: &Path) -> std::result::Result<(), BackupError> {
+    let probe = dir.join(format!(".write-check-{}", std::process::id()));
+    let written = create_private_dir(dir)
+        .map_err(|error| match error {
+            BackupError::Io { source, .. } => source,
+            other => std::io::Error::other(other.to_string()),
+        })
+        .and_then(|()| private_file(&probe).and_then(|mut file| file.write_all(b"ok")));
+    let _ = std::fs::remove_file(&probe);
+    written.map_err(|source| BackupError::Io {
+        action: "cannot write backups into",
+        path: dir.to_owned(),
+        source: std::io::Error::new(
+            source.kind(),
+            format!("{source} (this process runs as uid {})", process_uid()),
+        ),
+    })
+}
+
+/// This process's user id, from /proc (no unsafe call needed); "unknown" elsewhere.
+fn process_uid() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("Uid:"))
+                .and_then(|ids| ids.split_whitespace().nth(1).map(str::to_owned))
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// A libpq program (`pg_dump`, `psql`) for the database at `url`, with the password in its

@@ -233,13 +233,52 @@ async fn create_postgres_database_if_missing(url: &str) -> Result<(), DbErr> {
         // The name is quoted as an identifier; it comes from the operator's own DATABASE_URL.
         match admin.execute(AssertSqlSafe(statement)).await {
             Ok(_) => tracing::info!(database = %name, "created the PostgreSQL database"),
-            // 42P04 duplicate_database: another replica created it meanwhile.
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P04") => {}
+            // 42P04 duplicate_database, or 23505 on pg_database's own index when the two
+            // CREATEs raced: another replica created it meanwhile.
+            Err(sqlx::Error::Database(e))
+                if matches!(e.code().as_deref(), Some("42P04" | "23505")) => {}
             Err(e) => return Err(to_err(e)),
         }
     }
     admin.close().await.map_err(to_err)?;
     Ok(())
+}
+
+/// The advisory lock key replicas take around migrations (any constant; this spells "pos-migr").
+const MIGRATION_LOCK: i64 = 0x706f_732d_6d69_6772;
+
+/// Holds PostgreSQL's advisory lock for migrations on a connection of its own, so replicas
+/// starting together migrate one after another: the first migrates, the others wait for it and
+/// then find nothing left to do. Released by [`MigrationLock::release`], or when the process
+/// ends (the connection closes).
+pub struct MigrationLock(PgConnection);
+
+impl MigrationLock {
+    /// Waits for the lock. `None` on SQLite, which one process uses at a time.
+    pub async fn take(target: &DatabaseTarget) -> Result<Option<Self>, DbErr> {
+        let DatabaseTarget::Postgres(url) = target else {
+            return Ok(None);
+        };
+        let to_err = |e: sqlx::Error| DbErr::Custom(format!("taking the migration lock: {e}"));
+        let options = PgConnectOptions::from_str(url).map_err(to_err)?;
+        let mut connection = PgConnection::connect_with(&options).await.map_err(to_err)?;
+        sqlx::query("SELECT pg_advisory_lock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut connection)
+            .await
+            .map_err(to_err)?;
+        Ok(Some(MigrationLock(connection)))
+    }
+
+    pub async fn release(mut self) -> Result<(), DbErr> {
+        let to_err = |e: sqlx::Error| DbErr::Custom(format!("releasing the migration lock: {e}"));
+        sqlx::query("SELECT pg_advisory_unlock($1)")
+            .bind(MIGRATION_LOCK)
+            .execute(&mut self.0)
+            .await
+            .map_err(to_err)?;
+        self.0.close().await.map_err(to_err)
+    }
 }
 
 #[cfg(test)]

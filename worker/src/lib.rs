@@ -6,8 +6,10 @@
 //!   `WORKER_MODE=external`.
 //! - [`embedder`]: the embedding model (fastembed over ONNX Runtime, from local files).
 //! - [`embeddings`]: from products to stored vectors; [`reindex`]: all of them, with progress.
+//! - [`config`]: the variables both binaries read, read one way ([`config::Basics`]).
 //! - [`settings`]: the environment both binaries read for the model, and logging set-up.
 
+pub mod config;
 pub mod embedder;
 pub mod embeddings;
 pub mod reindex;

@@ -5,29 +5,47 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use domain::db::{DatabaseTarget, Stats};
+use domain::db::Stats;
 use migration::{Migrator, MigratorTrait};
+use worker::config::{Basics, ConfigError, LogFormat, Vars};
 use worker::{Runner, RunnerSettings};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Background jobs of pos-odata. Reads the same environment as pos-api (`DATABASE_URL`,
-/// `EMBEDDING_MODEL_DIR`, `ORT_DYLIB_PATH`, `LOG_FORMAT`, ...).
+/// Background jobs of pos-odata. Reads the same environment as pos-api, the same way
+/// (`worker::config`): `DATABASE_URL` (default: the SQLite file in `DATA_DIR`), `APP_ENV`,
+/// `LOG_FORMAT`, `EMBEDDING_MODEL_DIR`, `ORT_DYLIB_PATH`, ...; and `WORKER_MAX_CONNECTIONS`
+/// (4).
 #[derive(Parser)]
 #[command(name = "pos-worker", version)]
 struct Cli {
-    /// The database (default: the SQLite file of pos-api's default, ./data/pos.db).
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://./data/pos.db")]
-    database_url: String,
-    /// Connections to the database.
-    #[arg(long, env = "WORKER_MAX_CONNECTIONS", default_value_t = 4)]
-    max_connections: u32,
-    /// `json` for one JSON object per log line, `text` for people.
-    #[arg(long, env = "LOG_FORMAT", default_value = "text")]
-    log_format: String,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// What the worker reads from the environment.
+struct Settings {
+    basics: Basics,
+    max_connections: u32,
+    embeddings: Option<worker::EmbedderSettings>,
+}
+
+impl Settings {
+    fn from_env() -> Result<Self, ConfigError> {
+        let vars = std::env::vars().collect();
+        let env = Vars(&vars);
+        Ok(Settings {
+            basics: Basics::from_vars(&env)?,
+            max_connections: env.positive("WORKER_MAX_CONNECTIONS", 4)?,
+            embeddings: worker::settings::from_vars(|name| env.get(name)).map_err(|message| {
+                ConfigError {
+                    var: "EMBEDDINGS",
+                    message,
+                }
+            })?,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -47,8 +65,16 @@ enum Command {
 async fn main() -> ExitCode {
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    let telemetry = worker::telemetry::init(cli.log_format == "json", "pos-worker");
-    let code = match run(cli).await {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("pos-worker: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let json = settings.basics.log_format == LogFormat::Json;
+    let telemetry = worker::telemetry::init(json, "pos-worker");
+    let code = match run(cli, settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err:#}");
@@ -60,13 +86,15 @@ async fn main() -> ExitCode {
     code
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    let target = DatabaseTarget::parse(&cli.database_url)
-        .map_err(|m| anyhow::anyhow!("DATABASE_URL: {m}"))?;
-    let db = domain::db::connect(&target, cli.max_connections, Arc::new(Stats::default())).await?;
+async fn run(cli: Cli, settings: Settings) -> anyhow::Result<()> {
+    let db = domain::db::connect(
+        &settings.basics.database,
+        settings.max_connections,
+        Arc::new(Stats::default()),
+    )
+    .await?;
     wait_for_migrations(&db).await?;
-    let settings = worker::settings::from_env().map_err(anyhow::Error::msg)?;
-    let embedder = match &settings {
+    let embedder = match &settings.embeddings {
         Some(settings) => worker::settings::load(settings).await,
         None => None,
     };

@@ -8,13 +8,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::embedder::{Embedder, EmbedderSettings};
 
 /// The model settings from `EMBEDDINGS` (`off` turns semantic search off), `EMBEDDING_MODEL_DIR`,
-/// `ORT_DYLIB_PATH` and `EMBEDDING_THREADS`; `None` when turned off. Defaults: the layout of
-/// `scripts/fetch-model.sh` under `./models`.
-pub fn from_env() -> Result<Option<EmbedderSettings>, String> {
-    from_vars(|name| std::env::var(name).ok())
-}
-
-/// [`from_env`] over any source of variables (`pos-api` reads its own, tests pass theirs).
+/// `ORT_DYLIB_PATH` and `EMBEDDING_THREADS`, over any source of variables (both binaries pass
+/// `worker::config::Vars::get`, tests their own); `None` when turned off. Defaults: the layout
+/// of `scripts/fetch-model.sh` under `./models`.
 pub fn from_vars(get: impl Fn(&str) -> Option<String>) -> Result<Option<EmbedderSettings>, String> {
     let var = |name: &str| get(name).filter(|v| !v.trim().is_empty());
     match var("EMBEDDINGS").as_deref().map(str::trim) {

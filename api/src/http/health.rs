@@ -42,6 +42,10 @@ pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) 
         }),
         None => json!({ "status": "disabled", "detail": "BACKUP_CRON=off" }),
     };
+    let backups = match domain::backups::check_writable(&state.config.backup_dir) {
+        Ok(()) => json!({ "status": "up", "dir": state.config.backup_dir.display().to_string() }),
+        Err(error) => json!({ "status": "degraded", "detail": error.to_string() }),
+    };
     let status = if database_up {
         StatusCode::OK
     } else {
@@ -54,6 +58,7 @@ pub async fn ready(State(state): State<HttpState>) -> (StatusCode, Json<Value>) 
             "redis": redis,
             "embeddings": embeddings(&state),
             "scheduler": scheduler,
+            "backups": backups,
         },
     });
     (status, Json(body))
