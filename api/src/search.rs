@@ -122,11 +122,13 @@ impl Search {
         first: usize,
         signals: Signals,
     ) -> domain::Result<Vec<Hit>> {
-        let vector = if signals.semantic {
-            self.query_vector(query).await
-        } else {
-            None
-        };
+        // The model runs only when it can change the answer (see `needs_meaning`).
+        let vector =
+            if signals.semantic && (signals.always_meaning || self.index.needs_meaning(query)?) {
+                self.query_vector(query).await
+            } else {
+                None
+            };
         self.index
             .search(
                 db,

@@ -468,3 +468,108 @@ async fn repeated_queries_follow_a_changed_vector(backend: Backend) {
     })
     .await;
 }
+
+both_backends!(
+    partial_codes_come_first_in_code_order,
+    a_renamed_category_reaches_word_search_and_the_embeddings
+);
+
+/// What a cashier types of a code: a barcode's first digits, a SKU's start, a SKU without its
+/// separator or in lower case, a barcode without its check digit. Needs no model.
+async fn partial_codes_come_first_in_code_order(backend: Backend) {
+    let app = backend.spawn_with(&[("EMBEDDINGS", "off")]).await;
+    let token = app.admin().await.access;
+    for (sku, name, barcode) in [
+        ("LIM-010", "Lejía Conejo 2 L", "8410019001479"),
+        ("LIM-011", "Friegasuelos limón 1,5 L", "8410019001486"),
+        ("FER-0203", "Tornillos 4x30 caja 100", "8433333000010"),
+    ] {
+        app.product(&token, sku, json!({ "name": name, "barcode": barcode }))
+            .await;
+    }
+    let first_names = |hits: Vec<Value>| -> Vec<String> {
+        hits.iter()
+            .filter(|h| signals(h).contains(&"PARTIAL_CODE") || signals(h).contains(&"EXACT_CODE"))
+            .map(|h| h["product"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    common::eventually("the index has the three products", || async {
+        !search(&app, &token, "tornillos", None).await.is_empty()
+            && !search(&app, &token, "friegasuelos", None).await.is_empty()
+            && !search(&app, &token, "lejia", None).await.is_empty()
+    })
+    .await;
+    let prefix = search(&app, &token, "841001900", None).await;
+    let sku_start = search(&app, &token, "LIM-0", None).await;
+    let no_separator = search(&app, &token, "lim010", None).await;
+    let spaced = search(&app, &token, "LIM 011", None).await;
+    let no_check_digit = search(&app, &token, "843333300001", None).await;
+
+    assert_eq!(
+        first_names(prefix),
+        ["Lejía Conejo 2 L", "Friegasuelos limón 1,5 L"]
+    );
+    assert_eq!(
+        first_names(sku_start),
+        ["Lejía Conejo 2 L", "Friegasuelos limón 1,5 L"]
+    );
+    assert_eq!(names(&no_separator)[0], "Lejía Conejo 2 L");
+    assert_eq!(names(&spaced)[0], "Friegasuelos limón 1,5 L");
+    assert_eq!(names(&no_check_digit)[0], "Tornillos 4x30 caja 100");
+    assert_eq!(signals(&no_check_digit[0]), ["PARTIAL_CODE"]);
+}
+
+/// updateCategory renames what word search and the embeddings see of its products at once,
+/// not when each product next changes.
+async fn a_renamed_category_reaches_word_search_and_the_embeddings(backend: Backend) {
+    let app = backend
+        .spawn_with(&[("EMBEDDINGS", "off"), ("WORKER_MODE", "external")])
+        .await;
+    let token = app.admin().await.access;
+    let category = app
+        .ok(
+            &token,
+            "mutation { createCategory(input: { name: \"Varios\" }) { id } }",
+            json!({}),
+        )
+        .await["createCategory"]["id"]
+        .clone();
+    app.product(
+        &token,
+        "ZUMO-1",
+        json!({ "name": "Zumo de naranja 1 L", "categoryId": category }),
+    )
+    .await;
+    common::eventually("the index has the product", || async {
+        search(&app, &token, "zumo", None).await.len() == 1
+    })
+    .await;
+    // As if a worker had embedded it since.
+    {
+        use sea_orm::ConnectionTrait;
+        app.app
+            .db
+            .execute_unprepared("DELETE FROM jobs")
+            .await
+            .unwrap();
+    }
+    assert!(search(&app, &token, "desayunos", None).await.is_empty());
+
+    app.ok(
+        &token,
+        "mutation($id: ID!) { updateCategory(id: $id, input: { name: \"Desayunos\" }) { id } }",
+        json!({ "id": category }),
+    )
+    .await;
+
+    common::eventually("the renamed category is searched", || async {
+        names(&search(&app, &token, "desayunos", None).await) == ["Zumo de naranja 1 L"]
+    })
+    .await;
+    assert_eq!(
+        app.count_rows("jobs").await,
+        1,
+        "its embedding is queued again"
+    );
+}

@@ -95,9 +95,13 @@ enum Benchmark {
     /// Search quality on the demo catalog: nDCG@10, recall@5 and MRR for lexical-only,
     /// semantic-only and hybrid search, per kind of query (SQLite, needs the model).
     SearchEval {
-        /// The judged queries.
-        #[arg(long, default_value = "bench/data/search_eval.json")]
-        queries: std::path::PathBuf,
+        /// The judged sets (each names its catalog; the demo shop when it names none).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "bench/data/search_eval.json,bench/data/search_eval_b.json"
+        )]
+        queries: Vec<std::path::PathBuf>,
         /// Also print every query the hybrid search does not answer first.
         #[arg(long, short)]
         verbose: bool,

@@ -1,10 +1,15 @@
-//! `search-eval`: search quality on the demo catalog, per signal and fused.
+//! `search-eval`: search quality per signal and fused, on two judged sets.
 //!
-//! Loads the demo shop into a fresh SQLite file, embeds it with the real model, and runs
-//! every query of `bench/data/search_eval.json` (judged: product name → 2 for what the cashier
-//! wants, 1 for an acceptable alternative) through lexical-only, semantic-only and the full
-//! hybrid search. Prints nDCG@10 (graded gains), recall@5 and MRR (both counting grades 1
-//! and 2), overall and per kind of query. Every ranking change should be measured with it.
+//! Each set is a file of judged queries (product name → 2 for what the cashier wants, 1 for an
+//! acceptable alternative) over a catalog: `bench/data/search_eval.json` over the demo shop
+//! (written alongside the synonym glossary), and `bench/data/search_eval_b.json` over
+//! `catalog_b.json` (another shop, its queries written from what customers ask for before
+//! the products were named: the held-out set). Each set's catalog is loaded into a fresh
+//! SQLite file and embedded with the real model; every query then runs through lexical-only,
+//! semantic-only, the hybrid search as served (the model only when it can change the answer)
+//! and the hybrid search with the model always. Prints nDCG@10 (graded gains), recall@5 and
+//! MRR (both counting grades 1 and 2), overall and per kind, and how many queries needed the
+//! model. Every ranking change should be measured with it, on both sets.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -22,10 +27,26 @@ struct Query {
     relevant: HashMap<String, u32>,
 }
 
-fn load_queries(path: &Path) -> anyhow::Result<Vec<Query>> {
+/// A judged set: its queries and the catalog they were judged on (`None`: the demo shop).
+struct JudgedSet {
+    queries: Vec<Query>,
+    catalog: Option<std::path::PathBuf>,
+}
+
+fn load_set(path: &Path) -> anyhow::Result<JudgedSet> {
     let raw =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let json: Value = serde_json::from_str(&raw)?;
+    let catalog = json["catalog"]
+        .as_str()
+        .map(|name| path.parent().unwrap_or(Path::new(".")).join(name));
+    Ok(JudgedSet {
+        queries: load_queries(&json)?,
+        catalog,
+    })
+}
+
+fn load_queries(json: &Value) -> anyhow::Result<Vec<Query>> {
     let queries = json["queries"]
         .as_array()
         .context("`queries` must be a list")?
@@ -93,8 +114,16 @@ fn score(ranking: &[String], relevant: &HashMap<String, u32>) -> Scores {
     }
 }
 
-pub fn run(queries_file: &Path, verbose: bool, grid: bool) -> anyhow::Result<()> {
-    let queries = load_queries(queries_file)?;
+pub fn run(queries_files: &[std::path::PathBuf], verbose: bool, grid: bool) -> anyhow::Result<()> {
+    for file in queries_files {
+        println!("\n=== {}", file.display());
+        run_one(file, verbose, grid)?;
+    }
+    Ok(())
+}
+
+fn run_one(queries_file: &Path, verbose: bool, grid: bool) -> anyhow::Result<()> {
+    let set = load_set(queries_file)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let dir = std::env::temp_dir().join(format!("pos-search-eval-{}", std::process::id()));
@@ -109,28 +138,47 @@ pub fn run(queries_file: &Path, verbose: bool, grid: bool) -> anyhow::Result<()>
         vars.insert("POS_ADMIN_PASSWORD".into(), "search-eval-password".into());
         let config = Config::from_vars(&vars)?;
         let app = App::start(config).await?;
-        let outcome = evaluate(&app, &queries, verbose, grid).await;
+        let outcome = evaluate(&app, &set, verbose, grid).await;
         let _ = std::fs::remove_dir_all(&dir);
         outcome
     })
 }
 
-async fn evaluate(app: &App, queries: &[Query], verbose: bool, grid: bool) -> anyhow::Result<()> {
+async fn evaluate(app: &App, set: &JudgedSet, verbose: bool, grid: bool) -> anyhow::Result<()> {
+    let queries = &set.queries;
     let embedder = app
         .embedder
         .clone()
         .context("no embedding model: run scripts/fetch-model.sh first")?;
     let admin = domain::users::oldest_active_admin(&app.db).await?;
-    let main =
-        domain::locations::by_code(&app.db, domain::locations::DEFAULT_LOCATION_CODE).await?;
-    let seeded =
-        domain::demo::seed(&app.db, admin.id, app.config.default_currency, main.id).await?;
+    let (catalog, products) = match &set.catalog {
+        None => {
+            let main =
+                domain::locations::by_code(&app.db, domain::locations::DEFAULT_LOCATION_CODE)
+                    .await?;
+            let seeded =
+                domain::demo::seed(&app.db, admin.id, app.config.default_currency, main.id).await?;
+            ("the demo catalog".to_owned(), seeded.products)
+        }
+        Some(path) => {
+            let loaded = load_catalog(app, admin.id, path).await?;
+            (path.display().to_string(), loaded)
+        }
+    };
     worker::reindex::reindex(&app.db, &embedder, false, &indicatif::ProgressBar::hidden()).await?;
     app.search.index.refresh(&app.db).await?;
+    let mut needed_the_model = BTreeMap::<String, (usize, usize)>::new();
+    for query in queries {
+        let needs = app.search.index.needs_meaning(&query.text)?;
+        for kind in [query.kind.clone(), "ALL".to_owned()] {
+            let entry = needed_the_model.entry(kind).or_default();
+            entry.0 += usize::from(needs);
+            entry.1 += 1;
+        }
+    }
     println!(
-        "search-eval: {} queries over the demo catalog ({} products, model {})",
+        "search-eval: {} queries over {catalog} ({products} products, model {})",
         queries.len(),
-        seeded.products,
         embedder.name()
     );
 
@@ -145,12 +193,20 @@ async fn evaluate(app: &App, queries: &[Query], verbose: bool, grid: bool) -> an
         exact: false,
         lexical,
         semantic,
+        always_meaning: true,
         ..Signals::ALL
     };
     let modes = [
         ("lexical", only(true, false)),
         ("semantic", only(false, true)),
         ("hybrid", Signals::ALL),
+        (
+            "always",
+            Signals {
+                always_meaning: true,
+                ..Signals::ALL
+            },
+        ),
     ];
     // mode → kind → (sum of scores, count)
     let mut table: BTreeMap<&str, BTreeMap<String, (Scores, usize)>> = BTreeMap::new();
@@ -182,8 +238,13 @@ async fn evaluate(app: &App, queries: &[Query], verbose: bool, grid: bool) -> an
         .map(|k| k.keys().cloned().collect())
         .unwrap_or_default();
     println!(
-        "\n{:<10} {:>4} | {:^23} | {:^23} | {:^23}",
-        "kind", "n", "nDCG@10 lex/sem/hyb", "recall@5 lex/sem/hyb", "MRR lex/sem/hyb"
+        "\n{:<10} {:>4} | {:^29} | {:^29} | {:^29} | {:>5}",
+        "kind",
+        "n",
+        "nDCG@10 lex/sem/hyb/always",
+        "recall@5 lex/sem/hyb/always",
+        "MRR lex/sem/hyb/always",
+        "model"
     );
     for kind in kinds {
         let get = |mode: &str| {
@@ -196,17 +257,86 @@ async fn evaluate(app: &App, queries: &[Query], verbose: bool, grid: bool) -> an
                 })
                 .unwrap_or_default()
         };
-        let (l, s, h) = (get("lexical"), get("semantic"), get("hybrid"));
+        let (l, s, h, a) = (
+            get("lexical"),
+            get("semantic"),
+            get("hybrid"),
+            get("always"),
+        );
         let n = table["hybrid"][&kind].1;
+        let model = needed_the_model.get(&kind).map_or(0, |(needed, _)| *needed);
         println!(
-            "{kind:<10} {n:>4} | {:.3} {:.3} {:.3}       | {:.3} {:.3} {:.3}       | {:.3} {:.3} {:.3}",
-            l.0, s.0, h.0, l.1, s.1, h.1, l.2, s.2, h.2
+            "{kind:<10} {n:>4} | {:.3} {:.3} {:.3} {:.3}       | {:.3} {:.3} {:.3} {:.3}       | {:.3} {:.3} {:.3} {:.3}       | {model:>5}",
+            l.0, s.0, h.0, a.0, l.1, s.1, h.1, a.1, l.2, s.2, h.2, a.2
         );
     }
     if grid {
         fusion_grid(app, queries, &names).await?;
     }
     Ok(())
+}
+
+/// Loads a judged set's catalog (`catalog_b.json`: products with a category path `A > B`, a
+/// unit and a price) through the same domain functions the API uses.
+async fn load_catalog(app: &App, admin: uuid::Uuid, path: &Path) -> anyhow::Result<usize> {
+    use entity::product::Unit;
+    use sea_orm::{ActiveEnum, TransactionTrait};
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let json: Value = serde_json::from_str(&raw)?;
+    let txn = app.db.begin().await?;
+    let mut categories: HashMap<String, uuid::Uuid> = HashMap::new();
+    let products = json["products"]
+        .as_array()
+        .context("`products` must be a list")?;
+    for product in products {
+        let field = |name: &str| product[name].as_str().map(str::to_owned);
+        let mut parent: Option<uuid::Uuid> = None;
+        let mut path_so_far = String::new();
+        for name in field("category")
+            .unwrap_or_default()
+            .split('>')
+            .map(str::trim)
+        {
+            path_so_far.push_str(name);
+            path_so_far.push('>');
+            let id = match categories.get(&path_so_far) {
+                Some(id) => *id,
+                None => {
+                    let created =
+                        domain::catalog::categories::create(&txn, admin, name.to_owned(), parent)
+                            .await?;
+                    categories.insert(path_so_far.clone(), created.id);
+                    created.id
+                }
+            };
+            parent = Some(id);
+        }
+        let unit = Unit::try_from_value(&field("unit").unwrap_or_else(|| "UNIT".into()))
+            .map_err(|e| anyhow::anyhow!("unit: {e}"))?;
+        domain::catalog::products::create(
+            &txn,
+            admin,
+            app.config.default_currency,
+            domain::catalog::products::NewProduct {
+                sku: field("sku").context("sku")?,
+                barcode: field("barcode"),
+                name: field("name").context("name")?,
+                description: field("description"),
+                category_id: parent,
+                unit,
+                price: field("price").context("price")?,
+                cost: None,
+                tax_rate_id: None,
+                track_stock: false,
+                low_stock_threshold: None,
+            },
+        )
+        .await
+        .with_context(|| format!("product {product}"))?;
+    }
+    txn.commit().await?;
+    Ok(products.len())
 }
 
 /// The names of the query's first 10 results.

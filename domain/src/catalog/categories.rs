@@ -54,6 +54,52 @@ pub async fn create(
 
 /// Renames or moves a category. `parent`: `None` leaves it, `Some(None)` makes it a root.
 /// Moving a category under itself or one of its descendants is BAD_USER_INPUT on `parentId`.
+/// After a rename or a move, the products whose category label ("Name (Parent)") changed are
+/// marked changed (`updated_at`), so every replica's search index reads them again, and their
+/// embeddings are queued to be computed from the new label: a renamed category reaches word
+/// search and meaning at once, not when its products next change. A rename relabels the
+/// category's products and its subcategories' (their label names it as parent); a move only
+/// its own.
+async fn relabel_products(
+    conn: &impl ConnectionTrait,
+    before: &category::Model,
+    after: &category::Model,
+) -> Result<()> {
+    use entity::product;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let mut relabelled = vec![after.id];
+    if before.name != after.name {
+        let children: Vec<Uuid> = category::Entity::find()
+            .select_only()
+            .column(category::Column::Id)
+            .filter(category::Column::ParentId.eq(after.id))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        relabelled.extend(children);
+    }
+    let products: Vec<Uuid> = product::Entity::find()
+        .select_only()
+        .column(product::Column::Id)
+        .filter(product::Column::CategoryId.is_in(relabelled.iter().copied()))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if products.is_empty() {
+        return Ok(());
+    }
+    product::Entity::update_many()
+        .col_expr(product::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(product::Column::Id.is_in(products.iter().copied()))
+        .exec(conn)
+        .await?;
+    for id in products {
+        super::products::enqueue_embedding(conn, id).await?;
+    }
+    Ok(())
+}
+
 pub async fn update(
     conn: &impl ConnectionTrait,
     actor: Uuid,
@@ -85,6 +131,7 @@ pub async fn update(
     row.parent_id = Set(new_parent);
     row.updated_at = Set(Utc::now());
     let updated = row.update(conn).await?;
+    relabel_products(conn, &current, &updated).await?;
     audit::record(
         conn,
         Some(actor),

@@ -166,7 +166,8 @@ pub async fn create(
 }
 
 /// Asks the worker to (re)compute the product's search embedding, in the caller's transaction.
-async fn enqueue_embedding(conn: &impl ConnectionTrait, id: Uuid) -> Result<()> {
+/// Queues the product's embedding to be computed again (deduplicated per product).
+pub(crate) async fn enqueue_embedding(conn: &impl ConnectionTrait, id: Uuid) -> Result<()> {
     let key = id.to_string();
     jobs::enqueue(conn, jobs::EMBED_PRODUCT, &key, json!({ "productId": key })).await
 }

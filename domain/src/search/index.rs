@@ -9,6 +9,7 @@ use entity::{category, product, product_embedding};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use super::codes::Codes;
 use super::lexical::Lexical;
 use super::vectors::{Vectors, vector_from_bytes};
 use super::{Hit, Signal, Signals};
@@ -29,6 +30,8 @@ const CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(60);
 /// The search index of one instance.
 pub struct SearchIndex {
     lexical: Lexical,
+    /// Partial codes: barcode prefixes, SKUs folded (see `codes`).
+    codes: RwLock<Codes>,
     vectors: RwLock<Vectors>,
     /// Archived products stay in the vector store (their rows do) and are skipped here.
     active: RwLock<HashSet<Uuid>>,
@@ -72,6 +75,7 @@ impl SearchIndex {
     pub fn new(model: Option<String>) -> Result<Self> {
         Ok(Self {
             lexical: Lexical::new().map_err(Error::internal)?,
+            codes: RwLock::new(Codes::default()),
             vectors: RwLock::new(Vectors::default()),
             active: RwLock::new(HashSet::new()),
             model,
@@ -126,6 +130,10 @@ impl SearchIndex {
             self.lexical
                 .upsert(&changed, &categories)
                 .map_err(Error::internal)?;
+            let mut codes = self.codes.write().map_err(poisoned)?;
+            for p in &changed {
+                codes.upsert(p.id, &p.sku, p.barcode.as_deref(), p.active);
+            }
             refreshed.products = changed.len();
         }
 
@@ -194,12 +202,26 @@ impl SearchIndex {
             }
         };
 
+        let mut exact = None;
         if signals.exact
             && let Some(product) = products::by_typed_code(conn, query).await?
             && product.active
         {
-            // Above anything the fusion can give (at most one point per signal).
-            add(product.id, 10.0, Signal::ExactCode);
+            // Above anything else: partial codes and the fusion (under a point per signal).
+            add(product.id, 1000.0, Signal::ExactCode);
+            exact = Some(product.id);
+        }
+        if signals.exact {
+            // Below an exact code, above any word or meaning, in code order: a point apart,
+            // more than words and meaning can add.
+            let partial = self.codes.read().map_err(poisoned)?.partial(query, first);
+            for (rank, id) in partial
+                .into_iter()
+                .filter(|id| Some(*id) != exact)
+                .enumerate()
+            {
+                add(id, 500.0 - rank as f64, Signal::PartialCode);
+            }
         }
 
         // Held, not copied: nothing below awaits.
@@ -253,6 +275,27 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// Whether the model can change this query's answer. Not when the query is (part of) a
+    /// code, nor when each of its words is a word (or the start of one, as typed) of some
+    /// product's name: the codes and the words decide, and the query is answered without an
+    /// inference. A word no product's name has (an English word, a typo, a need: "para la
+    /// tos") needs the meaning.
+    pub fn needs_meaning(&self, query: &str) -> Result<bool> {
+        if !self
+            .codes
+            .read()
+            .map_err(poisoned)?
+            .partial(query, 1)
+            .is_empty()
+        {
+            return Ok(false);
+        }
+        Ok(!self
+            .lexical
+            .knows_every_word(query)
+            .map_err(Error::internal)?)
+    }
+
     /// The [`CANDIDATES`] products nearest to `query`'s embedding among `active`, best first:
     /// from the cache when computed at the index's current generation. The caller holds the
     /// `active` read lock and this holds the `vectors` one, so no refresh runs between reading

@@ -175,6 +175,31 @@ impl Lexical {
         self.reader.reload()
     }
 
+    /// Whether every word of `query` (folded, stop words out) is a word of some product's name
+    /// or the start of one; false for a query with no word at all.
+    pub(super) fn knows_every_word(&self, query: &str) -> tantivy::Result<bool> {
+        let words = tokens(&self.index, self.name_fold, query)?;
+        if words.is_empty() {
+            return Ok(false);
+        }
+        let searcher = self.reader.searcher();
+        for word in &words {
+            let mut known = false;
+            for segment in searcher.segment_readers() {
+                let terms = segment.inverted_index(self.name_fold)?.terms().clone();
+                let mut stream = terms.range().ge(word.as_bytes()).into_stream()?;
+                if stream.advance() && stream.key().starts_with(word.as_bytes()) {
+                    known = true;
+                    break;
+                }
+            }
+            if !known {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
     /// Product ids, best first.
     pub(super) fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Uuid>> {
         let stemmed = tokens(&self.index, self.name_stem, query)?;

@@ -59,11 +59,13 @@ use crate::catalog::products;
 
 use crate::error::{Error, Result};
 
+mod codes;
 mod index;
 mod lexical;
 mod synonyms;
 mod vectors;
 
+pub use codes::fold_sku;
 pub use index::{Refreshed, SearchIndex, category_labels};
 pub use vectors::{vector_from_bytes, vector_to_bytes};
 
@@ -74,6 +76,9 @@ pub const MAX_QUERY_CHARS: usize = 200;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signal {
     ExactCode,
+    /// Part of a code: a barcode's first digits, a SKU's start or a SKU typed without its
+    /// separators, a barcode without its check digit (see `codes`).
+    PartialCode,
     Lexical,
     Semantic,
 }
@@ -85,6 +90,9 @@ pub struct Signals {
     pub exact: bool,
     pub lexical: bool,
     pub semantic: bool,
+    /// Run the model even when the codes and words decide (see
+    /// `SearchIndex::needs_meaning`); the evaluation compares both.
+    pub always_meaning: bool,
     pub fusion: Fusion,
 }
 
@@ -93,6 +101,7 @@ impl Signals {
         exact: true,
         lexical: true,
         semantic: true,
+        always_meaning: false,
         fusion: Fusion::DEFAULT,
     };
 }

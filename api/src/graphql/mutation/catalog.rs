@@ -274,7 +274,10 @@ impl CatalogMutation {
             domain::catalog::categories::update(txn, actor.user_id, id, name, parent).await
         })
         .await?;
-        services(ctx)?.reference.forget();
+        let services = services(ctx)?;
+        services.reference.forget();
+        // Its products' labels changed: the search index reads them again now.
+        services.search.changed();
         Ok(Category::from(updated))
     }
 

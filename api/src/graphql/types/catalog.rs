@@ -370,6 +370,11 @@ pub async fn products_with_relations(
 pub enum SearchSignal {
     /// The query is exactly the product's barcode or SKU.
     ExactCode,
+    /// The query is part of the product's code: the first digits of its barcode (6 or more),
+    /// the start of its SKU, its SKU typed in another case or without separators (`lim010` for
+    /// `LIM-010`), or its 13-digit barcode without the check digit. Such products come right
+    /// after an exact code, in code order.
+    PartialCode,
     /// Words of the query match the product's name, description or category (forgiving
     /// accents, case, plurals, typos and unfinished words).
     Lexical,
@@ -382,6 +387,7 @@ impl From<domain::search::Signal> for SearchSignal {
     fn from(signal: domain::search::Signal) -> Self {
         match signal {
             domain::search::Signal::ExactCode => SearchSignal::ExactCode,
+            domain::search::Signal::PartialCode => SearchSignal::PartialCode,
             domain::search::Signal::Lexical => SearchSignal::Lexical,
             domain::search::Signal::Semantic => SearchSignal::Semantic,
         }
@@ -404,7 +410,7 @@ impl ProductSearchResult {
         self.score
     }
 
-    /// The signals that found it, in the order EXACT_CODE, LEXICAL, SEMANTIC.
+    /// The signals that found it, in the order EXACT_CODE, PARTIAL_CODE, LEXICAL, SEMANTIC.
     async fn matched_by(&self) -> &[SearchSignal] {
         &self.matched_by
     }
