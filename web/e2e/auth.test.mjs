@@ -42,13 +42,20 @@ test('two tabs refresh an expiring token at once: one refresh, nobody signed out
   await visible(scanField(second));
 
   await first.waitForTimeout(11_000); // into the last 20 s of the token: both tabs refresh first
+  // While the refresh runs: two scans back to back in one tab, a scan and a search as you type
+  // in the other. None of their answers may be lost.
   await Promise.all([
     (async () => {
       await scanField(first).fill(PRODUCTS.sunflowerOil.code);
       await scanField(first).press('Enter');
+      await scanField(first).fill(PRODUCTS.sparklingWater.code);
+      await scanField(first).press('Enter');
     })(),
     (async () => {
       await scanField(second).fill(PRODUCTS.oliveOil.code);
+      await scanField(second).press('Enter');
+      await scanField(second).fill('girasol');
+      await visible(second.getByRole('option', { name: new RegExp(PRODUCTS.sunflowerOil.name) }));
       await scanField(second).press('Enter');
     })(),
   ]);
@@ -60,12 +67,14 @@ test('two tabs refresh an expiring token at once: one refresh, nobody signed out
     }
     throw error;
   });
+  await visible(cartRow(first, PRODUCTS.sparklingWater.name));
   await visible(cartRow(second, PRODUCTS.oliveOil.name));
+  await visible(cartRow(second, PRODUCTS.sunflowerOil.name));
   assert.equal(refreshes.length, 1, 'one refresh for both tabs');
   await first.reload();
   await visible(scanField(first));
   await scan(first, PRODUCTS.sunflowerOil.code);
-  await payCash(first, '10');
+  await payCash(first, '50');
   await expectText(first.getByRole('dialog', { name: ES.receipt }), /MAIN-\d{6}/);
   assert.equal(await second.getByRole('button', { name: ES.signIn }).count(), 0);
   await context.close();

@@ -2,10 +2,13 @@
 // (signed in for that one action, signed out right after), pay-in and pay-out, the X report,
 // low-stock alerts live for a manager; customers; hold and recall.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { after, before, test } from 'node:test';
 import { CASHIER, MANAGER, PRODUCTS, launchBrowser, newPage, startServer } from './harness.mjs';
 import {
   ES,
+  axeViolations,
   cartRow,
   eventually,
   expectFocusOnScan,
@@ -75,6 +78,9 @@ test('refund with a manager override: lines and quantities, restock; the manager
   await authorise(dialog);
   await dialog.getByRole('textbox', { name: 'Número de venta' }).fill(number);
   await dialog.getByRole('button', { name: 'Buscar venta' }).click();
+  await expectText(dialog, 'Estado: completada');
+  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  assert.deepEqual(await axeViolations(page, axe), []);
   await dialog.getByRole('textbox', { name: `Cantidad a devolver de ${PRODUCTS.sunflowerOil.name}` }).fill('1');
   await dialog.getByRole('textbox', { name: 'Motivo' }).fill('Botella rota');
   await dialog.getByRole('button', { name: /Devolver 2,15/ }).click();

@@ -3,12 +3,13 @@ import { Provider } from 'urql';
 import { useTranslation } from 'react-i18next';
 import { LoginScreen } from './auth/LoginScreen';
 import { LogoutDocument, MeDocument } from './auth/operations';
-import { loadSession, onSessionChange, saveSession, type Session } from './auth/session';
+import { endSession, loadSession, onSessionChange, type Session } from './auth/session';
 import { currentLocale } from './i18n';
 import { bareClient, createPosClient } from './lib/client';
 import { currency as currencyOf, EUR } from './lib/money';
+import { refusalText } from './outbox/refusal';
 import { makeSender } from './outbox/send';
-import { Outbox } from './outbox/sync';
+import { Outbox, waitingOf, type Waiting } from './outbox/sync';
 import { OpenRegisterScreen } from './register/OpenRegisterScreen';
 import { loadRegister, saveRegister } from './register/registerStore';
 import { RegisterScreen } from './register/RegisterScreen';
@@ -31,7 +32,7 @@ export function App() {
   const { t, i18n } = useTranslation();
   const [session, setSession] = useState<Session | null>(loadSession);
   const [reachable, setReachable] = useState(true);
-  const [unsynced, setUnsynced] = useState(0);
+  const [waiting, setWaiting] = useState<Waiting>({ unsynced: 0, needsManager: 0 });
   const [location, setLocationState] = useState<ShopLocation | null>(storedLocation);
   const [register, setRegisterState] = useState<RegisterRef | null>(() => {
     const s = loadSession();
@@ -45,7 +46,8 @@ export function App() {
   const notify = useCallback((toast: Toast) => {
     const id = ++toastId.current;
     setToasts((list) => [...list.slice(-3), { ...toast, id }]);
-    if (toast.kind !== 'error') setTimeout(() => setToasts((list) => list.filter((x) => x.id !== id)), 6000);
+    const duration = toast.durationMs ?? (toast.kind === 'error' ? null : 6000);
+    if (duration !== null) setTimeout(() => setToasts((list) => list.filter((x) => x.id !== id)), duration);
   }, []);
 
   const { client, dispose } = useMemo(() => createPosClient({ onReachable: setReachable }), []);
@@ -56,8 +58,10 @@ export function App() {
     void loadProductCache();
     return onSessionChange((next) => {
       // A session that ends without the cashier signing out (a refresh refused): say so.
-      if (!next && !signingOut.current) setNotice(t('errors.SESSION_ENDED'));
-      signingOut.current = false;
+      if (!next) {
+        if (!signingOut.current) setNotice(t('errors.SESSION_ENDED'));
+        signingOut.current = false;
+      }
       setSession(next);
       setRegisterState(next ? loadRegister(next.user.username) : null);
     });
@@ -66,8 +70,7 @@ export function App() {
   // The outbox runs while someone is signed in; its count and outcomes reach the screen.
   useEffect(() => {
     if (!session) return;
-    const refreshCount = () =>
-      void outbox.records().then((records) => setUnsynced(records.filter((r) => r.username === session.user.username).length));
+    const refreshCount = () => void outbox.records().then((records) => setWaiting(waitingOf(records, session.user.username)));
     refreshCount();
     const unsubscribe = outbox.subscribe((event) => {
       refreshCount();
@@ -77,6 +80,9 @@ export function App() {
       if (event.record.attempts === 0) return; // the tender screen shows a first attempt's answer itself
       if (event.outcome.kind === 'accepted') {
         notify({ kind: 'success', text: t('status.synced', { number: event.outcome.number }) });
+      } else if (event.outcome.kind === 'rejected' && event.record.refused) {
+        // The status and the register screen keep saying so until a manager decides.
+        notify({ kind: 'error', durationMs: 10_000, text: t('status.refused', { reference: event.record.receipt.reference, reason: refusalText(t, event.record, currentLocale()) }) });
       } else if (event.outcome.kind === 'rejected') {
         notify({ kind: 'error', text: t('status.rejected', { reference: event.record.receipt.reference, reason: t(`errors.${event.outcome.code}`, { defaultValue: t('errors.UNKNOWN'), name: '', available: '', seconds: '', field: '' }) }) });
       }
@@ -128,11 +134,9 @@ export function App() {
   }, []);
 
   const signOut = useCallback(async () => {
-    const current = loadSession();
     signingOut.current = true;
     setNotice(null);
-    if (current) await bareClient().mutation(LogoutDocument, { refreshToken: current.refreshToken }).toPromise();
-    saveSession(null);
+    await endSession((refreshToken) => bareClient().mutation(LogoutDocument, { refreshToken }).toPromise());
   }, []);
 
   const state: AppState = {
@@ -140,7 +144,8 @@ export function App() {
     outbox,
     session,
     reachable,
-    unsynced,
+    unsynced: waiting.unsynced,
+    needsManager: waiting.needsManager,
     location,
     currency: location ? currencyOf(location.currency) : EUR,
     locale: currentLocale(),

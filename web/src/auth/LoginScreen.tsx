@@ -4,7 +4,7 @@ import { bareClient } from '../lib/client';
 import { describeError, errorOf } from '../lib/errors';
 import { TopBar } from '../shell/TopBar';
 import { LoginDocument } from './operations';
-import { saveSession, type Session } from './session';
+import { storeSession, type Session } from './session';
 
 export function LoginScreen({ notice }: { notice: string | null }) {
   const { t } = useTranslation();
@@ -27,7 +27,7 @@ export function LoginScreen({ notice }: { notice: string | null }) {
         expiresAt: login.expiresAt,
         user: { id: login.user.id, username: login.user.username, fullName: login.user.fullName, role: login.user.role },
       };
-      saveSession(session);
+      await storeSession(session);
       return;
     }
     if (result.error) setError(describeError(t, errorOf(result.error)));

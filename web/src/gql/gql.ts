@@ -22,7 +22,7 @@ type Documents = {
     "\n  query Sales($filter: SaleFilter, $first: Int, $after: String) {\n    sales(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id number status createdAt total { amount } cashier { username } } }\n    }\n  }\n": typeof types.SalesDocument,
     "\n  mutation RefundSale($input: RefundSaleInput!) {\n    refundSale(input: $input) {\n      id reason restocked createdAt\n      amount { amount currency }\n      lines { quantity amount { amount } saleLine { id } }\n      sale { id status }\n    }\n  }\n": typeof types.RefundSaleDocument,
     "\n  mutation VoidSale($id: ID!, $reason: String!) {\n    voidSale(id: $id, reason: $reason) { id status }\n  }\n": typeof types.VoidSaleDocument,
-    "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax }\n  }\n": typeof types.LocationsDocument,
+    "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax legalName taxId address receiptFooter language }\n  }\n": typeof types.LocationsDocument,
     "\n  mutation OpenRegister($input: OpenRegisterInput!) {\n    openRegister(input: $input) {\n      id registerName status openedAt\n      openingFloat { amount currency }\n      openedBy { username }\n    }\n  }\n": typeof types.OpenRegisterDocument,
     "\n  query OpenRegisterSessions($locationId: ID!) {\n    openRegisterSessions(locationId: $locationId) { id registerName openedAt openedBy { username } }\n  }\n": typeof types.OpenRegisterSessionsDocument,
     "\n  query RegisterSession($id: ID!) {\n    registerSession(id: $id) {\n      id registerName status openedAt closedAt\n      location { id code }\n      openingFloat { amount }\n      expectedCash { amount }\n      cashMovements { id kind reason createdAt amount { amount } }\n      totals {\n        salesCount\n        grossSales { amount }\n        refundsTotal { amount }\n        taxTotal { amount }\n        byPaymentMethod { method amount { amount } }\n      }\n    }\n  }\n": typeof types.RegisterSessionDocument,
@@ -44,7 +44,7 @@ const documents: Documents = {
     "\n  query Sales($filter: SaleFilter, $first: Int, $after: String) {\n    sales(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id number status createdAt total { amount } cashier { username } } }\n    }\n  }\n": types.SalesDocument,
     "\n  mutation RefundSale($input: RefundSaleInput!) {\n    refundSale(input: $input) {\n      id reason restocked createdAt\n      amount { amount currency }\n      lines { quantity amount { amount } saleLine { id } }\n      sale { id status }\n    }\n  }\n": types.RefundSaleDocument,
     "\n  mutation VoidSale($id: ID!, $reason: String!) {\n    voidSale(id: $id, reason: $reason) { id status }\n  }\n": types.VoidSaleDocument,
-    "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax }\n  }\n": types.LocationsDocument,
+    "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax legalName taxId address receiptFooter language }\n  }\n": types.LocationsDocument,
     "\n  mutation OpenRegister($input: OpenRegisterInput!) {\n    openRegister(input: $input) {\n      id registerName status openedAt\n      openingFloat { amount currency }\n      openedBy { username }\n    }\n  }\n": types.OpenRegisterDocument,
     "\n  query OpenRegisterSessions($locationId: ID!) {\n    openRegisterSessions(locationId: $locationId) { id registerName openedAt openedBy { username } }\n  }\n": types.OpenRegisterSessionsDocument,
     "\n  query RegisterSession($id: ID!) {\n    registerSession(id: $id) {\n      id registerName status openedAt closedAt\n      location { id code }\n      openingFloat { amount }\n      expectedCash { amount }\n      cashMovements { id kind reason createdAt amount { amount } }\n      totals {\n        salesCount\n        grossSales { amount }\n        refundsTotal { amount }\n        taxTotal { amount }\n        byPaymentMethod { method amount { amount } }\n      }\n    }\n  }\n": types.RegisterSessionDocument,
@@ -107,7 +107,7 @@ export function graphql(source: "\n  mutation VoidSale($id: ID!, $reason: String
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax }\n  }\n"): (typeof documents)["\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax }\n  }\n"];
+export function graphql(source: "\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax legalName taxId address receiptFooter language }\n  }\n"): (typeof documents)["\n  query Locations {\n    locations { id code name currency timezone pricesIncludeTax legalName taxId address receiptFooter language }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,6 +5,7 @@ import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange
 import { authExchange } from '@urql/exchange-auth';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { RefreshSessionDocument } from '../auth/operations';
+import { clockedFetch } from './serverClock';
 import { expiresSoon, loadSession, refreshTokens, type RefreshAnswer, type Session } from '../auth/session';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -13,6 +14,7 @@ export const GRAPHQL_PATH = '/graphql';
 export function bareClient(accessToken?: string): Client {
   return new Client({
     url: GRAPHQL_PATH,
+    fetch: clockedFetch,
     exchanges: [fetchExchange],
     preferGetMethod: false,
     requestPolicy: 'network-only',
@@ -76,6 +78,7 @@ export function createPosClient(hooks: ClientHooks): { client: Client; dispose: 
   const ws = createSubscriptions();
   const client = new Client({
     url: GRAPHQL_PATH,
+    fetch: clockedFetch,
     preferGetMethod: false,
     requestPolicy: 'cache-first',
     exchanges: [

@@ -1,6 +1,11 @@
 // The outbox's state machine: a completed sale waits here, written to IndexedDB before it is
-// sent, until the server answers with the sale or with a business error. Network failures (and
-// the server's transient ones) keep it and retry with the same idempotency key after a backoff.
+// sent, until the server answers with the sale. Network failures (and the server's transient
+// errors) keep it and retry with the same idempotency key after a backoff; from then on the
+// customer holds a provisional receipt and has left with the goods, so the sale is "completed
+// offline". A business error (the server refusing the sale) then does not remove it: it waits
+// for a manager, who can see why, send it again, or discard it with a reason. Only a sale the
+// server refuses while the cashier still has the cart (the first send, at tender) is removed,
+// and the cashier fixes the cart.
 // Pure: the store (store.ts) and the sender (sync.ts) apply these transitions.
 
 /** createSale's input as JSON (Decimal strings only). */
@@ -18,7 +23,8 @@ export interface SaleInputJson {
 /** What the screen needs to show a receipt before the server knows the sale. */
 export interface ProvisionalReceipt {
   reference: string;
-  lines: { name: string; quantity: string; total: string }[];
+  /** `unitPrice` (the shelf price) is absent on records written before it was kept. */
+  lines: { name: string; quantity: string; total: string; unitPrice?: string }[];
   total: string;
   taxTotal: string;
   payments: { method: string; amount: string }[];
@@ -43,6 +49,27 @@ export interface OutboxRecord {
   nextAttemptAt: number;
   lastError: string | null;
   receipt: ProvisionalReceipt;
+  /**
+   * Why the server refused this sale after the till had completed it: it waits for a manager
+   * and is never sent again by itself. Absent on records written before it existed.
+   */
+  refused?: Refusal | null;
+  /**
+   * A manager chose to send it with the server's time rather than the till's (the till's
+   * clock was wrong); the till's time goes in the sale's note.
+   */
+  serverTime?: boolean;
+}
+
+/** A business error the server answered for a sale completed offline. */
+export interface Refusal {
+  code: string;
+  message: string;
+  /** The input field the server named (`extensions.field`), if any. */
+  field: string | null;
+  extensions: Record<string, unknown>;
+  /** When it was refused (epoch milliseconds). */
+  at: number;
 }
 
 export type SendOutcome =
@@ -54,13 +81,22 @@ export type SendOutcome =
 export type Transition =
   | { record: null; result: 'done' }
   | { record: null; result: 'rejected' }
-  | { record: OutboxRecord; result: 'retry' };
+  | { record: OutboxRecord; result: 'retry' }
+  | { record: OutboxRecord; result: 'needs-manager' };
 
 /** Codes that say "try again later" rather than "this sale is wrong". */
 const TRANSIENT_CODES = new Set(['INTERNAL', 'RATE_LIMITED']);
 
 export function isTransient(code: string): boolean {
   return TRANSIENT_CODES.has(code);
+}
+
+/**
+ * Whether the till completes the sale without the server after this answer to its first send:
+ * the record stays and is retried, the customer gets a provisional receipt.
+ */
+export function completesOffline(outcome: SendOutcome): boolean {
+  return outcome.kind === 'network' || outcome.kind === 'auth' || (outcome.kind === 'rejected' && isTransient(outcome.code));
 }
 
 /** Exponential backoff, 1 s doubling to 30 s, with jitter in [0, 1) as given. */
@@ -88,8 +124,26 @@ export function newRecord(
   };
 }
 
+/** Whether the sale waits for a manager (refused after the goods had left). */
+export function needsManager(record: OutboxRecord): boolean {
+  return Boolean(record.refused);
+}
+
+/** What keeps a cashier from closing or signing out: sales not sent yet, and refused ones. */
+export interface Waiting {
+  unsynced: number;
+  needsManager: number;
+}
+
+export function waitingOf(records: readonly OutboxRecord[], user: string | null): Waiting {
+  const mine = records.filter((r) => r.username === user);
+  const refused = mine.filter(needsManager).length;
+  return { unsynced: mine.length - refused, needsManager: refused };
+}
+
+/** Whether the sender should try it now; a sale waiting for a manager never is. */
 export function isDue(record: OutboxRecord, now: number): boolean {
-  return record.nextAttemptAt <= now;
+  return !needsManager(record) && record.nextAttemptAt <= now;
 }
 
 /** What to do with a record after a send ended with `outcome`. */
@@ -99,20 +153,46 @@ export function transition(record: OutboxRecord, outcome: SendOutcome, now: numb
       return { record: null, result: 'done' };
     case 'rejected':
       if (isTransient(outcome.code)) {
-        return { record: retry(record, now, jitter, outcome.code, record.offline), result: 'retry' };
+        return { record: retry(record, now, jitter, outcome.code), result: 'retry' };
       }
+      // The goods have left: the sale is kept until a manager decides.
+      if (record.offline) return { record: refuse(record, outcome, now), result: 'needs-manager' };
       return { record: null, result: 'rejected' };
     case 'network':
-      return { record: retry(record, now, jitter, outcome.message, true), result: 'retry' };
+      return { record: retry(record, now, jitter, outcome.message), result: 'retry' };
     case 'auth':
       // Waits for a refreshed or new sign-in of the same cashier; not the sale's fault.
-      return { record: retry(record, now, jitter, 'UNAUTHENTICATED', record.offline), result: 'retry' };
+      return { record: retry(record, now, jitter, 'UNAUTHENTICATED'), result: 'retry' };
   }
 }
 
-function retry(record: OutboxRecord, now: number, jitter: number, error: string, offline: boolean): OutboxRecord {
+/** A retried sale was handed a provisional receipt (`completesOffline`): it is offline now. */
+function retry(record: OutboxRecord, now: number, jitter: number, error: string): OutboxRecord {
   const attempts = record.attempts + 1;
-  return { ...record, attempts, nextAttemptAt: now + backoffMs(attempts, jitter), lastError: error, offline };
+  return { ...record, attempts, nextAttemptAt: now + backoffMs(attempts, jitter), lastError: error, offline: true };
+}
+
+function refuse(record: OutboxRecord, outcome: Extract<SendOutcome, { kind: 'rejected' }>, now: number): OutboxRecord {
+  const field = typeof outcome.extensions.field === 'string' ? outcome.extensions.field : null;
+  return {
+    ...record,
+    attempts: record.attempts + 1,
+    lastError: outcome.code,
+    refused: { code: outcome.code, message: outcome.message, field, extensions: outcome.extensions, at: now },
+  };
+}
+
+/**
+ * A manager sends a refused sale again (the cause fixed), optionally with the server's time
+ * instead of the till's: it is due at once, and refused again if the cause remains.
+ */
+export function releaseForRetry(record: OutboxRecord, serverTime: boolean): OutboxRecord {
+  return { ...record, refused: null, nextAttemptAt: 0, serverTime: serverTime || record.serverTime === true };
+}
+
+/** Whether the server refused the time the till gave the sale (a till clock that is wrong). */
+export function refusedForTime(record: OutboxRecord): boolean {
+  return record.refused?.field === 'occurredAt';
 }
 
 /** The order records are sent in: oldest sale first. */

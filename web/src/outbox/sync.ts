@@ -2,12 +2,15 @@
 // made with. A send's outcome goes through the state machine (outbox.ts); the tabs hear about
 // it over a BroadcastChannel, so every tab's unsynced count is right.
 import { withLock } from '../lib/locks';
-import { isDue, sendOrder, transition, type OutboxRecord, type SendOutcome } from './outbox';
+import { isDue, needsManager, releaseForRetry, sendOrder, transition, waitingOf, type OutboxRecord, type SendOutcome, type Waiting } from './outbox';
 import { outboxStore } from './store';
+
+export { waitingOf, type Waiting } from './outbox';
 
 export type OutboxEvent =
   | { type: 'changed' }
-  | { type: 'outcome'; key: string; record: OutboxRecord; outcome: SendOutcome };
+  | { type: 'outcome'; key: string; record: OutboxRecord; outcome: SendOutcome }
+  | { type: 'discarded'; key: string };
 
 const LOCK = 'pos-outbox-send';
 const POLL_MS = 2000;
@@ -74,7 +77,7 @@ export class Outbox {
         const user = this.currentUser();
         const now = Date.now();
         for (const record of await this.records()) {
-          if (record.username !== user || (!force && !isDue(record, now))) continue;
+          if (record.username !== user || needsManager(record) || (!force && !isDue(record, now))) continue;
           const outcome = await this.attempt(record);
           // The server is unreachable: the rest would fail the same way.
           if (outcome.kind === 'network' || outcome.kind === 'auth') break;
@@ -84,16 +87,45 @@ export class Outbox {
     );
   }
 
-  /** Drains until nothing of this cashier's is left (closing, signing out). */
-  async waitUntilEmpty(onProgress: (left: number) => void, signal?: AbortSignal): Promise<void> {
+  /**
+   * Drains until nothing of this cashier's is left (closing, signing out). A sale waiting for a
+   * manager keeps it waiting too, until a manager sends or discards it.
+   */
+  async waitUntilEmpty(onProgress: (left: Waiting) => void, signal?: AbortSignal): Promise<void> {
     for (;;) {
-      const user = this.currentUser();
-      const left = (await this.records()).filter((r) => r.username === user).length;
+      const left = waitingOf(await this.records(), this.currentUser());
       onProgress(left);
-      if (left === 0 || signal?.aborted) return;
-      await this.drain(true);
+      if ((left.unsynced === 0 && left.needsManager === 0) || signal?.aborted) return;
+      if (left.unsynced > 0) await this.drain(true);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+
+  /**
+   * Sends a sale that waits for a manager again (the cause fixed), with the till's time or
+   * the server's. Returns the outcome; a sale refused again waits again.
+   */
+  async retryRefused(key: string, serverTime: boolean): Promise<SendOutcome | null> {
+    return withLock(LOCK, async () => {
+      const record = await outboxStore.get(key);
+      if (!record || !needsManager(record)) return null;
+      return this.attempt(releaseForRetry(record, serverTime));
+    });
+  }
+
+  /** A manager discards a refused sale: kept apart with the reason, never sent. */
+  async discard(key: string, reason: string, manager: string): Promise<boolean> {
+    const done = await withLock(LOCK, async () => {
+      const record = await outboxStore.get(key);
+      if (!record || !needsManager(record)) return false;
+      await outboxStore.discard({ record, reason, manager, discardedAt: new Date().toISOString() });
+      return true;
+    });
+    if (done) {
+      this.emit({ type: 'discarded', key });
+      this.emit({ type: 'changed' });
+    }
+    return done === true;
   }
 
   private async attempt(record: OutboxRecord): Promise<SendOutcome> {

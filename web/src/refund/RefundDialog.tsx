@@ -1,7 +1,7 @@
 import { useEffect, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, errorOf } from '../lib/errors';
-import { amountOf, formatMilli, formatMoney, parseQuantity, parseUserQuantity, refundShare, type PaymentMethod } from '../lib/money';
+import { amountOf, formatMilli, formatMoney, formatQuantity, milliOf, parseQuantity, parseUserQuantity, refundShare, type PaymentMethod } from '../lib/money';
 import { Dialog } from '../shell/Dialog';
 import { useApp } from '../shell/context';
 import { METHODS } from '../tender/tender';
@@ -119,57 +119,64 @@ export function RefundDialog({ mode, onClose }: { mode: 'refund' | 'void'; onClo
           {sale && (
             <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
               <p>
-                <strong>{sale.number}</strong> · {formatMoney(amountOf(sale.total.amount, cur), cur, app.locale)} · {t('refund.status', { status: sale.status })}
+                <strong>{sale.number}</strong> · {formatMoney(amountOf(sale.total.amount, cur), cur, app.locale)} ·{' '}
+                {t('refund.status', { status: t(`refund.statuses.${sale.status}`, { defaultValue: sale.status }) })}
               </p>
-              {mode === 'refund' && (
-                <fieldset className="stack">
-                  <legend>{t('refund.lines')}</legend>
-                  {lines.map((line) => (
-                    <label key={line.id} className="refund-line">
-                      <span>
-                        {line.name}
-                        <small className="muted"> · {t('refund.sold', { quantity: line.quantity, refunded: line.refundedQuantity })}</small>
-                      </span>
-                      <input
-                        inputMode="decimal"
-                        aria-label={t('refund.refundQuantity', { name: line.name })}
-                        value={quantities[line.id] ?? ''}
-                        onChange={(e) => setQuantities({ ...quantities, [line.id]: e.target.value })}
-                      />
-                    </label>
-                  ))}
-                </fieldset>
-              )}
-              {mode === 'refund' && (
-                <div className="row">
+              <div className={mode === 'refund' ? 'refund-grid' : 'stack'}>
+                {mode === 'refund' && (
+                  <fieldset className="refund-lines">
+                    <legend>{t('refund.lines')}</legend>
+                    {lines.map((line) => (
+                      <label key={line.id} className="refund-line">
+                        <span>
+                          {line.name}
+                          <small className="muted">
+                            {t('refund.sold', { quantity: formatQuantity(milliOf(line.quantity), app.locale), refunded: formatQuantity(milliOf(line.refundedQuantity), app.locale) })}
+                          </small>
+                        </span>
+                        <input
+                          inputMode="decimal"
+                          aria-label={t('refund.refundQuantity', { name: line.name })}
+                          value={quantities[line.id] ?? ''}
+                          onChange={(e) => setQuantities({ ...quantities, [line.id]: e.target.value })}
+                        />
+                      </label>
+                    ))}
+                  </fieldset>
+                )}
+                <div className="stack">
+                  {mode === 'refund' && (
+                    <>
+                      <label className="field">
+                        <span>{t('refund.method')}</span>
+                        <select value={method} onChange={(e) => setMethod(e.target.value as PaymentMethod)}>
+                          {METHODS.map((m) => (
+                            <option key={m} value={m}>
+                              {t(`tender.${m}`)}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                      <label className="check">
+                        <input type="checkbox" checked={restock} onChange={(e) => setRestock(e.target.checked)} />
+                        <span>{t('refund.restock')}</span>
+                      </label>
+                    </>
+                  )}
                   <label className="field">
-                    <span>{t('refund.method')}</span>
-                    <select value={method} onChange={(e) => setMethod(e.target.value as PaymentMethod)}>
-                      {METHODS.map((m) => (
-                        <option key={m} value={m}>
-                          {t(`tender.${m}`)}
-                        </option>
-                      ))}
-                    </select>
+                    <span>{t('refund.reason')}</span>
+                    <input value={reason} onChange={(e) => setReason(e.target.value)} />
                   </label>
-                  <label className="check">
-                    <input type="checkbox" checked={restock} onChange={(e) => setRestock(e.target.checked)} />
-                    <span>{t('refund.restock')}</span>
-                  </label>
+                  {error && (
+                    <p className="error" role="alert">
+                      {error}
+                    </p>
+                  )}
+                  <button type="submit" className="button button--danger button--large" disabled={busy || !reason.trim()}>
+                    {mode === 'void' ? t('refund.voidSubmit') : t('refund.submit', { amount: formatMoney(refundAmount, cur, app.locale) })}
+                  </button>
                 </div>
-              )}
-              <label className="field">
-                <span>{t('refund.reason')}</span>
-                <input value={reason} onChange={(e) => setReason(e.target.value)} />
-              </label>
-              {error && (
-                <p className="error" role="alert">
-                  {error}
-                </p>
-              )}
-              <button type="submit" className="button button--danger" disabled={busy || !reason.trim()}>
-                {mode === 'void' ? t('refund.voidSubmit') : t('refund.submit', { amount: formatMoney(refundAmount, cur, app.locale) })}
-              </button>
+              </div>
             </form>
           )}
           {!sale && error && (

@@ -4,6 +4,7 @@ import { describeError, errorOf } from '../lib/errors';
 import { amountOf, formatAmount, formatMoney, parseUserAmount } from '../lib/money';
 import { Dialog } from '../shell/Dialog';
 import { useApp } from '../shell/context';
+import type { Waiting } from '../outbox/sync';
 import { CloseRegisterDocument } from './operations';
 import { SessionTotals, type TotalsData } from './SessionTotals';
 
@@ -17,21 +18,22 @@ interface Closed {
 /**
  * The blind count: the cashier types what the drawer holds; what it should hold, and the
  * difference, appear only once the count is confirmed. Nothing is closed while sales of this
- * cashier still wait in the outbox.
+ * cashier still wait in the outbox, sent or refused (those wait for a manager: `onReview`).
  */
-export function CloseRegisterDialog({ onClose, onClosed }: { onClose: () => void; onClosed: () => void }) {
+export function CloseRegisterDialog({ onClose, onClosed, onReview }: { onClose: () => void; onClosed: () => void; onReview: () => void }) {
   const { t } = useTranslation();
   const app = useApp();
   const [counted, setCounted] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [waiting, setWaiting] = useState(0);
+  const [left, setLeft] = useState<Waiting>({ unsynced: 0, needsManager: 0 });
+  const waiting = left.unsynced + left.needsManager;
   const [closed, setClosed] = useState<Closed | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
-    void app.outbox.waitUntilEmpty(setWaiting, controller.signal);
+    void app.outbox.waitUntilEmpty(setLeft, controller.signal);
     return () => controller.abort();
   }, [app.outbox]);
 
@@ -95,10 +97,18 @@ export function CloseRegisterDialog({ onClose, onClosed }: { onClose: () => void
     <Dialog title={t('close.title')} onClose={onClose}>
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         <p className="muted">{t('close.subtitle')}</p>
-        {waiting > 0 && (
+        {left.unsynced > 0 && (
           <p className="notice" role="status">
-            {t('close.waiting', { count: waiting })}
+            {t('close.waiting', { count: left.unsynced })}
           </p>
+        )}
+        {left.needsManager > 0 && (
+          <div className="attention" role="status">
+            <span className="attention__text">{t('close.needsManager', { count: left.needsManager })}</span>
+            <button type="button" className="button" onClick={onReview}>
+              {t('refused.review')}
+            </button>
+          </div>
         )}
         <label className="field">
           <span>{t('close.counted')}</span>

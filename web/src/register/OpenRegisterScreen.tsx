@@ -5,7 +5,7 @@ import { describeError, errorOf } from '../lib/errors';
 import { formatAmount, parseUserAmount } from '../lib/money';
 import { useApp } from '../shell/context';
 import { TopBar } from '../shell/TopBar';
-import { LocationsDocument, OpenRegisterDocument, OpenRegisterSessionsDocument } from './operations';
+import { LocationsDocument, OpenRegisterDocument, OpenRegisterSessionsDocument, shopLocation } from './operations';
 
 const LAST_NAME_KEY = 'pos.registerName';
 
@@ -19,8 +19,9 @@ export function OpenRegisterScreen() {
     const list = locations?.locations;
     if (!list || list.length === 0) return;
     const same = list.find((l) => l.id === location?.id) ?? list[0];
-    if (same && (same.id !== location?.id || same.currency !== location.currency || same.pricesIncludeTax !== location.pricesIncludeTax)) {
-      app.setLocation({ id: same.id, code: same.code, name: same.name, currency: same.currency, pricesIncludeTax: same.pricesIncludeTax });
+    if (same) {
+      const next = shopLocation(same);
+      if (JSON.stringify(next) !== JSON.stringify(location)) app.setLocation(next);
     }
   }, [locations, location, app]);
 
@@ -90,7 +91,7 @@ export function OpenRegisterScreen() {
                   value={location?.id ?? ''}
                   onChange={(e) => {
                     const l = locations.locations.find((x) => x.id === e.target.value);
-                    if (l) app.setLocation({ id: l.id, code: l.code, name: l.name, currency: l.currency, pricesIncludeTax: l.pricesIncludeTax });
+                    if (l) app.setLocation(shopLocation(l));
                   }}
                 >
                   {locations.locations.map((l) => (

@@ -4,6 +4,7 @@ import { useSubscription } from 'urql';
 import { SignOutDialog } from '../auth/SignOutDialog';
 import { amountOf, formatMoney, formatQuantity, milliOf, type Minor } from '../lib/money';
 import type { OutboxRecord, SendOutcome } from '../outbox/outbox';
+import { RefusedSalesDialog } from '../outbox/RefusedSalesDialog';
 import { RefundDialog } from '../refund/RefundDialog';
 import { cartFromJson, cartReducer, cartToJson, cartView, emptyCart, type CartProduct } from '../sale/cart';
 import { CartTable } from '../sale/CartTable';
@@ -17,13 +18,13 @@ import { feedKey, initialBurst } from '../sale/scanner';
 import { TotalsPanel } from '../sale/TotalsPanel';
 import { useApp } from '../shell/context';
 import { TopBar } from '../shell/TopBar';
-import { provisionalReceiptText } from '../tender/receiptText';
+import { provisionalReceiptText, receiptDate } from '../tender/receiptText';
 import { ReceiptDialog } from '../tender/ReceiptDialog';
 import { ReprintDialog, type Reprint } from '../tender/ReprintDialog';
 import { TenderDialog, type SaleDone } from '../tender/TenderDialog';
 import { CashMovementDialog } from './CashMovementDialog';
 import { CloseRegisterDialog } from './CloseRegisterDialog';
-import { RegisterSessionDocument } from './operations';
+import { LocationsDocument, RegisterSessionDocument, shopLocation } from './operations';
 import { XReportDialog } from './XReportDialog';
 
 type Panel =
@@ -39,7 +40,8 @@ type Panel =
   | { kind: 'void' }
   | { kind: 'reprint' }
   | { kind: 'close' }
-  | { kind: 'signout' };
+  | { kind: 'signout' }
+  | { kind: 'refused' };
 
 const cartKey = (sessionId: string) => `pos.cart.${sessionId}`;
 
@@ -49,7 +51,7 @@ function isEditable(target: EventTarget | null): boolean {
 }
 
 export function RegisterScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const register = app.register;
   const sessionId = register?.sessionId ?? '';
@@ -64,10 +66,12 @@ export function RegisterScreen() {
   const [lastAdded, setLastAdded] = useState<string | null>(null);
   const [lastSale, setLastSale] = useState<{ key: string | null; reference: string; total: Minor; change: Minor; text: string; provisional: boolean } | null>(null);
 
-  // An offline sale that reaches the server takes its real number and receipt.
+  // An offline sale that reaches the server takes its real number and receipt; one a manager
+  // discarded is no longer the last sale to reprint.
   useEffect(
     () =>
       app.outbox.subscribe((event) => {
+        if (event.type === 'discarded') setLastSale((last) => (last?.key === event.key ? null : last));
         if (event.type !== 'outcome' || event.outcome.kind !== 'accepted') return;
         const { number, receiptText } = event.outcome;
         setLastSale((last) => (last?.key === event.key ? { ...last, key: null, reference: number, text: receiptText, provisional: false } : last));
@@ -107,9 +111,17 @@ export function RegisterScreen() {
     return () => clearTimeout(timer);
   }, [message]);
 
-  // The session may have been closed elsewhere: back to opening a register.
+  // The session may have been closed elsewhere: back to opening a register. And the shop's
+  // details may have changed since the register opened (what provisional receipts print).
   useEffect(() => {
     if (!sessionId) return;
+    void app.client
+      .query(LocationsDocument, {}, { requestPolicy: 'network-only' })
+      .toPromise()
+      .then((r) => {
+        const same = r.data?.locations.find((l) => l.id === app.location?.id);
+        if (same && JSON.stringify(shopLocation(same)) !== JSON.stringify(app.location)) app.setLocation(shopLocation(same));
+      });
     void app.client
       .query(RegisterSessionDocument, { id: sessionId }, { requestPolicy: 'network-only' })
       .toPromise()
@@ -195,23 +207,32 @@ export function RegisterScreen() {
     setAnnouncement(`${t('tender.change')} ${money(done.change)}`);
   }
 
+  /** The provisional receipt, in the shop's receipt language like the server's receipts. */
   function provisional(record: OutboxRecord): string {
-    const when = new Intl.DateTimeFormat(app.locale, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(record.occurredAt));
+    const language = app.location?.language === 'EN' ? 'en' : 'es';
+    const rt = i18n.getFixedT(language);
+    const shop = app.location
+      ? { name: app.location.name, legalName: app.location.legalName, taxId: app.location.taxId, address: app.location.address, receiptFooter: app.location.receiptFooter }
+      : null;
     return provisionalReceiptText(
       record.receipt,
+      shop,
       {
-        provisional: t('receipt.provisional').split(':')[0] ?? '',
-        reference: t('receipt.reference'),
-        date: t('receipt.date'),
-        register: t('receipt.register'),
-        cashier: t('receipt.cashier'),
-        total: t('sale.total'),
-        tax: t('sale.tax'),
-        change: t('tender.change'),
-        customer: t('sale.customer'),
-        methods: { CASH: t('tender.CASH'), CARD: t('tender.CARD'), TRANSFER: t('tender.TRANSFER'), OTHER: t('tender.OTHER') },
+        provisional: rt('receipt.provisionalTitle'),
+        taxId: rt('receipt.taxId'),
+        date: rt('receipt.date'),
+        register: rt('receipt.register'),
+        cashier: rt('receipt.cashier'),
+        total: rt('sale.total'),
+        taxIncluded: rt('receipt.taxIncluded'),
+        tax: rt('sale.tax'),
+        change: rt('tender.change'),
+        customer: rt('sale.customer'),
+        pending: rt('receipt.pending'),
+        footer: rt('receipt.footer'),
+        methods: { CASH: rt('tender.CASH'), CARD: rt('tender.CARD'), TRANSFER: rt('tender.TRANSFER'), OTHER: rt('tender.OTHER') },
       },
-      when,
+      { locale: language === 'en' ? 'en-GB' : 'es-ES', when: receiptDate(new Date(record.occurredAt), language) },
     );
   }
 
@@ -292,6 +313,14 @@ export function RegisterScreen() {
       {/* Behind an open dialog the sale is inert for everyone, screen readers included. */}
       <main className="register" inert={panel.kind !== 'none'} aria-hidden={panel.kind !== 'none' ? true : undefined}>
         <section className="sale-pane" aria-label={t('sale.cart')}>
+          {app.needsManager > 0 && (
+            <div className="attention">
+              <span className="attention__text">{t('status.needsManager', { count: app.needsManager })}</span>
+              <button type="button" className="button" onClick={() => setPanel({ kind: 'refused' })}>
+                {t('refused.review')}
+              </button>
+            </div>
+          )}
           <ScanField inputRef={scanRef} apiRef={scanApi} onAdd={add} onMessage={(text, kind) => setMessage({ text, kind })} />
           <div className="messages" aria-live="polite">
             {message && <p className={`flash flash--${message.kind}`}>{message.text}</p>}
@@ -439,13 +468,15 @@ export function RegisterScreen() {
       {panel.kind === 'close' && (
         <CloseRegisterDialog
           onClose={closePanel}
+          onReview={() => setPanel({ kind: 'refused' })}
           onClosed={() => {
             localStorage.removeItem(cartKey(sessionId));
             app.setRegister(null);
           }}
         />
       )}
-      {panel.kind === 'signout' && <SignOutDialog onClose={closePanel} />}
+      {panel.kind === 'signout' && <SignOutDialog onClose={closePanel} onReview={() => setPanel({ kind: 'refused' })} />}
+      {panel.kind === 'refused' && <RefusedSalesDialog onClose={closePanel} />}
     </div>
   );
 }

@@ -1,10 +1,28 @@
 import { graphql } from '../gql';
+import type { LocationsQuery } from '../gql/graphql';
+import type { ShopLocation } from '../shell/context';
 
 export const LocationsDocument = graphql(`
   query Locations {
-    locations { id code name currency timezone pricesIncludeTax }
+    locations { id code name currency timezone pricesIncludeTax legalName taxId address receiptFooter language }
   }
 `);
+
+/** A location as the screen keeps it (localStorage), receipts' details included. */
+export function shopLocation(l: LocationsQuery['locations'][number]): ShopLocation {
+  return {
+    id: l.id,
+    code: l.code,
+    name: l.name,
+    currency: l.currency,
+    pricesIncludeTax: l.pricesIncludeTax,
+    legalName: l.legalName ?? null,
+    taxId: l.taxId ?? null,
+    address: l.address ?? null,
+    receiptFooter: l.receiptFooter ?? null,
+    language: l.language,
+  };
+}
 
 export const OpenRegisterDocument = graphql(`
   mutation OpenRegister($input: OpenRegisterInput!) {

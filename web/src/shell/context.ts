@@ -10,6 +10,13 @@ export interface ShopLocation {
   name: string;
   currency: string;
   pricesIncludeTax: boolean;
+  /** What its receipts show (absent in a location stored before they were kept). */
+  legalName?: string | null;
+  taxId?: string | null;
+  address?: string | null;
+  receiptFooter?: string | null;
+  /** The language of its receipts. */
+  language?: 'ES' | 'EN';
 }
 
 export interface RegisterRef {
@@ -25,7 +32,10 @@ export interface AppState {
   session: Session | null;
   /** false once the server could not be reached, until it answers again. */
   reachable: boolean;
+  /** This cashier's sales waiting to be sent. */
   unsynced: number;
+  /** This cashier's sales the server refused after the goods had left: a manager decides. */
+  needsManager: number;
   location: ShopLocation | null;
   currency: Currency;
   locale: string;
@@ -40,6 +50,8 @@ export interface Toast {
   id?: number;
   kind: 'info' | 'error' | 'success';
   text: string;
+  /** How long it shows; by default 6 s, an error until dismissed. */
+  durationMs?: number;
 }
 
 export const AppContext = createContext<AppState | null>(null);

@@ -20,33 +20,35 @@ export function ReceiptDialog({ text, title, number, provisional, change, onNewS
   return (
     <Dialog title={title ?? t('receipt.title')} onClose={onClose} className="receipt-dialog">
       <div className="receipt-layout">
-        {change !== null && (
-          <div className="change-banner">
-            <span>{t('tender.change')}</span>
-            <strong>{formatMoney(change, app.currency, app.locale)}</strong>
+        <div className="receipt-side">
+          {change !== null && (
+            <div className="change-banner">
+              <span>{t('tender.change')}</span>
+              <strong>{formatMoney(change, app.currency, app.locale)}</strong>
+            </div>
+          )}
+          {number && (
+            <p className="receipt-number">{provisional ? `${t('receipt.reference')} ${number}` : t('receipt.saleNumber', { number })}</p>
+          )}
+          {provisional && (
+            <p className="notice" role="status">
+              {t('receipt.provisional')}
+            </p>
+          )}
+          <div className="receipt-actions">
+            {onNewSale && (
+              <button type="button" className="button button--primary button--large" data-autofocus onClick={onNewSale} aria-keyshortcuts="F10">
+                {t('sale.newSale')} <kbd aria-hidden="true">F10</kbd>
+              </button>
+            )}
+            <button type="button" className="button button--large" onClick={() => window.print()}>
+              {t('receipt.print')}
+            </button>
           </div>
-        )}
-        {number && (
-          <p className="receipt-number">{provisional ? `${t('receipt.reference')} ${number}` : t('receipt.saleNumber', { number })}</p>
-        )}
-        {provisional && (
-          <p className="notice" role="status">
-            {t('receipt.provisional')}
-          </p>
-        )}
+        </div>
         <section className="print-area" aria-label={t('receipt.title')}>
           <pre className="receipt">{text}</pre>
         </section>
-        <div className="row row--end">
-          <button type="button" className="button button--large" onClick={() => window.print()}>
-            {t('receipt.print')}
-          </button>
-          {onNewSale && (
-            <button type="button" className="button button--primary button--large" data-autofocus onClick={onNewSale} aria-keyshortcuts="F10">
-              {t('sale.newSale')}
-            </button>
-          )}
-        </div>
       </div>
     </Dialog>
   );

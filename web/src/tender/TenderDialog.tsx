@@ -2,7 +2,7 @@ import { useRef, useState, type SyntheticEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError, type AppError } from '../lib/errors';
 import { formatAmount, formatMoney, parseUserAmount, type Minor, type PaymentMethod, type Tender } from '../lib/money';
-import type { OutboxRecord, SendOutcome } from '../outbox/outbox';
+import { completesOffline, type OutboxRecord, type SendOutcome } from '../outbox/outbox';
 import type { Cart } from '../sale/cart';
 import { Dialog } from '../shell/Dialog';
 import { useApp } from '../shell/context';
@@ -90,24 +90,22 @@ export function TenderDialog({ cart, total, onDone, onRejected, onClose }: Props
       registerSessionId: app.register.sessionId,
       registerName: app.register.registerName,
       username,
+      cashierName: app.session?.user.fullName ?? username,
       currency: app.currency,
       pricesIncludeTax: app.location?.pricesIncludeTax ?? true,
     });
     const outcome = await completeSale(app.outbox, record);
     setBusy(false);
     const change = changeOf(total, current);
-    switch (outcome.kind) {
-      case 'accepted':
-        onDone({ kind: 'server', number: outcome.number, receiptText: outcome.receiptText, change });
-        break;
-      case 'rejected':
-        onRejected(outcome);
-        setMessage({ kind: 'error', text: describeError(t, { code: outcome.code, field: null, extensions: outcome.extensions } satisfies AppError, { productName: (id) => cart.lines.find((l) => l.product.id === id)?.product.name ?? null }) });
-        break;
-      case 'network':
-      case 'auth':
-        onDone({ kind: 'provisional', record, change });
-        break;
+    if (outcome.kind === 'accepted') {
+      onDone({ kind: 'server', number: outcome.number, receiptText: outcome.receiptText, change });
+    } else if (completesOffline(outcome)) {
+      // No answer with the sale (the network, a session to renew, a transient server error):
+      // the outbox keeps it and sends it later; the customer leaves with a provisional receipt.
+      onDone({ kind: 'provisional', record, change });
+    } else if (outcome.kind === 'rejected') {
+      onRejected(outcome);
+      setMessage({ kind: 'error', text: describeError(t, { code: outcome.code, field: null, extensions: outcome.extensions } satisfies AppError, { productName: (id) => cart.lines.find((l) => l.product.id === id)?.product.name ?? null }) });
     }
   }
 

@@ -13,6 +13,8 @@ export interface CompleteArgs {
   registerSessionId: string;
   registerName: string;
   username: string;
+  /** Who rang it up, as the receipt names them. */
+  cashierName: string;
   currency: Currency;
   pricesIncludeTax: boolean;
 }
@@ -37,6 +39,7 @@ export function buildRecord(args: CompleteArgs, now = new Date()): OutboxRecord 
         name: l.line.product.name,
         quantity: formatMilli(l.line.quantityMilli),
         total: formatAmount(l.amounts?.total ?? 0n, cur),
+        unitPrice: formatAmount(l.line.product.priceMinor, cur),
       })),
       total: formatAmount(view.totals.total, cur),
       taxTotal: formatAmount(view.totals.tax, cur),
@@ -44,7 +47,7 @@ export function buildRecord(args: CompleteArgs, now = new Date()): OutboxRecord 
       change: formatAmount(changeOf(view.totals.total, args.payments), cur),
       customer: cart.customer?.name ?? null,
       registerName: args.registerName,
-      cashier: args.username,
+      cashier: args.cashierName,
       currency: cur.code,
     },
     now,
