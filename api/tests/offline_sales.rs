@@ -227,13 +227,10 @@ async fn a_retry_may_say_offline_after_the_first_answer_was_lost(backend: Backen
     let till = till(backend).await;
     let at = minutes_ago(1);
 
+    // The till sent it online; the answer never came back, so it retries as an offline sale.
     let first = till
         .app
-        .ok(
-            &till.cashier,
-            SALE,
-            sale(&till, "k", "1", "1.21", Some(json!({ "occurredAt": at }))),
-        )
+        .ok(&till.cashier, SALE, sale(&till, "k", "1", "1.21", None))
         .await;
     let retried = till
         .app
@@ -250,7 +247,26 @@ async fn a_retry_may_say_offline_after_the_first_answer_was_lost(backend: Backen
         )
         .await;
 
+    // A till whose clock is days off still gets its sale back: the time is checked only when
+    // a sale is about to be made.
+    let days_off = (Utc::now() - Duration::hours(100)).to_rfc3339();
+    let again = till
+        .app
+        .ok(
+            &till.cashier,
+            SALE,
+            sale(
+                &till,
+                "k",
+                "1",
+                "1.21",
+                Some(json!({ "occurredAt": days_off, "offline": true })),
+            ),
+        )
+        .await;
+
     assert_eq!(first["createSale"]["id"], retried["createSale"]["id"]);
+    assert_eq!(first["createSale"]["id"], again["createSale"]["id"]);
     assert_eq!(till.app.count_rows("sales").await, 1);
     assert_eq!(on_hand(&till).await, "2");
 }

@@ -138,7 +138,7 @@ pub fn run(
     Ok(())
 }
 
-fn barcode(n: usize) -> String {
+pub fn barcode(n: usize) -> String {
     domain::catalog::barcode::with_check_digit(&format!("20{n:010}"))
 }
 
@@ -176,6 +176,11 @@ async fn page_cursors(url: &str, token: &str) -> anyhow::Result<Vec<String>> {
     }
     println!("walked {seen} products in {} pages", cursors.len() + 1);
     Ok(cursors)
+}
+
+/// The first word of product `n`'s name.
+pub fn noun(n: usize) -> &'static str {
+    NOUNS[n % 20]
 }
 
 const NOUNS: [&str; 20] = [

@@ -15,6 +15,7 @@
 //! - `search`: `searchProducts` over 100,000 products at 1 and 16 clients, memory; `reindex`:
 //!   the embedding worker next to fastembed alone.
 //! - `search_eval`: search quality (nDCG@10, recall@5, MRR) per signal on judged queries.
+//! - `register`: the register screen in Chromium over the 100,000-product catalog.
 //!
 //! Run with `cargo run --release -p bench -- catalog` (or `checkout`); `--help` lists the
 //! options.
@@ -24,6 +25,7 @@ mod catalog;
 mod checkout;
 mod load;
 mod pgbench;
+mod register;
 mod report;
 mod search;
 mod search_eval;
@@ -109,6 +111,16 @@ enum Benchmark {
         #[arg(long)]
         grid: bool,
     },
+    /// The register screen in Chromium (`npm run bench` in web/) against pos-api over the
+    /// catalog of `catalog` with vectors: scan-to-line and keystroke-to-results latency at 1
+    /// and 8 simultaneous registers.
+    Register {
+        #[arg(long, default_value_t = 100_000)]
+        products: usize,
+        /// Simultaneous registers (browser pages) of each run.
+        #[arg(long, default_value = "1,8")]
+        pages: String,
+    },
     /// pos-api's backup of the report database (1,000,000 sale lines) next to plain
     /// `pg_dump | gzip`: time (median) and memory.
     Backup {
@@ -166,6 +178,9 @@ fn main() -> anyhow::Result<()> {
             verbose,
             grid,
         } => search_eval::run(&queries, verbose, grid),
+        Benchmark::Register { products, pages } => {
+            register::run(&database(&cli.postgres_url, "pos_bench"), products, &pages)
+        }
         Benchmark::Backup { runs } => {
             backup::run(&database(&cli.postgres_url, "pos_bench_report"), runs)
         }

@@ -6,7 +6,10 @@
 //! so the index holds 100,000 vectors without an hour of embedding first. The query set is
 //! the judged queries of `search-eval`; "cached" replays them (the query-embedding cache
 //! answers after the first round, as at a till where the same words come back all day),
-//! "new words" makes every query unique, so each one is embedded.
+//! "new words" makes every query unique, so each one is embedded; "mix" is a till's day:
+//! half codes and name fragments as typed (a full barcode, a barcode's first digits, a SKU's
+//! start, a SKU without its separator, the start of a name), answered without the model, and
+//! half new words.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -55,17 +58,14 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-pub fn run(
+/// Seeds the catalog and its vectors through a server of our own first (it migrates and loads
+/// the model), then starts a fresh one, whose index loads the whole catalog at start; returns
+/// it once every vector is in, with how long that took.
+pub fn serve_catalog(
+    runtime: &tokio::runtime::Runtime,
     database_url: &str,
     products: usize,
-    clients: &[usize],
-    settings: Settings,
-    only: Option<&str>,
-) -> anyhow::Result<()> {
-    let rss_before = rss_kib();
-    let runtime = crate::load::runtime()?;
-    // Seed through a server of our own first (it migrates and loads the model), then serve
-    // from a fresh one, whose index loads the whole catalog at start.
+) -> anyhow::Result<(Server, Duration)> {
     {
         let seeding = Server::start(database_url)?;
         runtime.block_on(async {
@@ -87,7 +87,19 @@ pub fn run(
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    let loaded_in = started.elapsed();
+    Ok((server, started.elapsed()))
+}
+
+pub fn run(
+    database_url: &str,
+    products: usize,
+    clients: &[usize],
+    settings: Settings,
+    only: Option<&str>,
+) -> anyhow::Result<()> {
+    let rss_before = rss_kib();
+    let runtime = crate::load::runtime()?;
+    let (server, loaded_in) = serve_catalog(&runtime, database_url, products)?;
     let rss_loaded = rss_kib();
     let queries = Arc::new(queries()?);
     let model_alone = model_alone(&server, &queries)?;
@@ -122,7 +134,35 @@ pub fn run(
                 json!({ "query": SEARCH, "variables": { "q": format!("{q} {client}x{n}") } })
             })
         };
-        for (name, next) in [("searchProducts cached", cached), ("searchProducts new words", fresh)] {
+        let mix: load::NextRequest = {
+            let queries = queries.clone();
+            Arc::new(move |client, n| {
+                let q = if n % 2 == 0 {
+                    let product = (client * 7919 + n * 104_729) % products.max(1);
+                    let barcode = crate::catalog::barcode(product);
+                    match (n / 2) % 5 {
+                        0 => barcode,
+                        1 => barcode[..8].to_owned(),
+                        2 => format!("BENCH-{:05}", product / 100),
+                        3 => format!("bench{product:07}"),
+                        _ => crate::catalog::noun(product)
+                            .chars()
+                            .take(4)
+                            .collect::<String>()
+                            .to_lowercase(),
+                    }
+                } else {
+                    let q = &queries[(client * 7 + n) % queries.len()];
+                    format!("{q} {client}x{n}")
+                };
+                json!({ "query": SEARCH, "variables": { "q": q } })
+            })
+        };
+        for (name, next) in [
+            ("searchProducts cached", cached),
+            ("searchProducts new words", fresh),
+            ("searchProducts mix", mix),
+        ] {
             if only.is_some_and(|only| !name.contains(only)) {
                 continue;
             }
@@ -176,7 +216,7 @@ fn model_alone(server: &Server, queries: &[String]) -> anyhow::Result<String> {
 
 /// Stores a vector for every product that has none: one embedding per distinct name pattern
 /// (the name without its `#n`), shared by the products of the pattern.
-async fn store_vectors(
+pub async fn store_vectors(
     db: &DatabaseConnection,
     embedder: &Arc<worker::Embedder>,
 ) -> anyhow::Result<()> {

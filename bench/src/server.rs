@@ -78,6 +78,11 @@ impl Server {
         })
     }
 
+    /// Where the register screen is served.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}/graphql", self.addr)
     }

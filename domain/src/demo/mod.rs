@@ -40,6 +40,7 @@ pub async fn seed(
 ) -> Result<Seeded> {
     let mut seeded = Seeded::default();
     let txn = db.begin().await?;
+    name_the_shop(&txn, actor, main).await?;
 
     let mut rates: HashMap<&str, Uuid> = HashMap::new();
     for (name, percent) in TAX_RATES {
@@ -140,6 +141,31 @@ pub async fn seed(
     }
     txn.commit().await?;
     Ok(seeded)
+}
+
+/// The demo shop's receipts read like a Spanish shop's: its trade and legal name, tax id and
+/// address, in Madrid's time, unless an admin already gave MAIN a legal name.
+async fn name_the_shop(txn: &sea_orm::DatabaseTransaction, actor: Uuid, main: Uuid) -> Result<()> {
+    let location = crate::locations::get(txn, main).await?;
+    if location.legal_name.is_some() {
+        return Ok(());
+    }
+    crate::locations::update(
+        txn,
+        actor,
+        main,
+        crate::locations::LocationChanges {
+            name: Some("Supermercado O'data".into()),
+            timezone: Some("Europe/Madrid".into()),
+            legal_name: Some(Some("O'data Alimentación S.L.".into())),
+            tax_id: Some(Some("B12345674".into())),
+            address: Some(Some("Calle Mayor 1\n28013 Madrid".into())),
+            footer: Some(Some("Devoluciones en 30 días con el ticket".into())),
+            language: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 async fn find_or_create_category(

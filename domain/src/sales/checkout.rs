@@ -163,28 +163,12 @@ fn parse(currency: Currency, new: NewSale) -> Result<Parsed> {
         })
         .collect::<Result<Vec<_>>>()?;
     let note = text::optional(new.note.as_deref(), "note", 2000)?;
-    if let Some(at) = new.occurred_at {
-        let now = Utc::now();
-        if at > now + CLOCK_AHEAD {
-            return Err(Error::bad_input(
-                "occurredAt",
-                "occurredAt is in the future: check the till's clock",
-            ));
-        }
-        if at < now - OLDEST_OFFLINE {
-            return Err(Error::bad_input(
-                "occurredAt",
-                "occurredAt is more than 72 hours ago",
-            ));
-        }
-    }
     let hash = hash_request(
         new.register_session_id,
         new.customer_id,
         &lines,
         &payments,
         note.as_deref(),
-        new.occurred_at,
     );
     Ok(Parsed {
         key,
@@ -245,18 +229,36 @@ fn parse_payment(currency: Currency, payment: PaymentRequest) -> Result<ParsedPa
     })
 }
 
+/// The till's time of a sale about to be made: at most 5 minutes ahead of the server's clock,
+/// at most 72 hours old, not before its register session opened. Checked only once no sale
+/// holds the key: a retry of a sale already made gets it back whatever time it carries.
+fn check_occurred_at(at: DateTime<Utc>, session_opened: DateTime<Utc>) -> Result<()> {
+    let refused = |why: &'static str| Err(Error::bad_input("occurredAt", why));
+    let now = Utc::now();
+    if at > now + CLOCK_AHEAD {
+        return refused("occurredAt is in the future: check the till's clock");
+    }
+    if at < now - OLDEST_OFFLINE {
+        return refused("occurredAt is more than 72 hours ago");
+    }
+    if at < session_opened - CLOCK_AHEAD {
+        return refused("occurredAt is before the register session opened");
+    }
+    Ok(())
+}
+
 /// SHA-256 of the request as parsed, so "12.5" and "12.50" are the same request. The till's
-/// time and prices count only when sent, so requests from before they existed hash as they
-/// did.
+/// prices count only when sent, so requests from before they existed hash as they did. The
+/// till's time and `offline` do not count: they say when and how the same sale was made, and
+/// a till whose online attempt's answer was lost sends its retry with them.
 fn hash_request(
     session: Uuid,
     customer: Option<Uuid>,
     lines: &[ParsedLine],
     payments: &[ParsedPayment],
     note: Option<&str>,
-    occurred_at: Option<DateTime<Utc>>,
 ) -> String {
-    let mut canonical = json!({
+    let canonical = json!({
         "session": session,
         "customer": customer,
         "lines": lines.iter().map(|l| {
@@ -279,9 +281,6 @@ fn hash_request(
         ])).collect::<Vec<_>>(),
         "note": note,
     });
-    if let (Some(at), Some(object)) = (occurred_at, canonical.as_object_mut()) {
-        object.insert("occurredAt".into(), json!(at.timestamp_micros()));
-    }
     format!("{:x}", Sha256::digest(canonical.to_string().as_bytes()))
 }
 
@@ -419,15 +418,8 @@ async fn ring_up(
     if let Some(sale) = replay(txn, actor.user_id, &parsed.key, &parsed.hash).await? {
         return Ok(Rung::AlreadyMade(Box::new(sale)));
     }
-    if parsed
-        .occurred_at
-        .is_some_and(|at| at < held.session.opened_at - CLOCK_AHEAD)
-    {
-        return Err(Error::bad_input(
-            "occurredAt",
-            "occurredAt is before the register session opened",
-        )
-        .into());
+    if let Some(at) = parsed.occurred_at {
+        check_occurred_at(at, held.session.opened_at)?;
     }
     let priced = price(txn, currency, parsed, &held).await?;
     let totals = arithmetic::Totals::of(priced.iter().map(|line| &line.amounts))?;

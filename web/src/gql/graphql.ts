@@ -61,7 +61,8 @@ export type CreateSaleInput = {
   /**
    * When the till completed the sale (default: when the server receives it). A sale sent
    * from a till's offline queue carries it. More than 5 minutes ahead of the server's
-   * clock, more than 72 hours old, or before the register session opened: BAD_USER_INPUT.
+   * clock, more than 72 hours old, or before the register session opened: BAD_USER_INPUT
+   * (checked only for a sale about to be made: a retry gets its sale back whatever the time).
    */
   occurredAt?: string | null | undefined;
   /**

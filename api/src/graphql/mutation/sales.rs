@@ -98,7 +98,8 @@ pub struct CreateSaleInput {
     pub note: Option<String>,
     /// When the till completed the sale (default: when the server receives it). A sale sent
     /// from a till's offline queue carries it. More than 5 minutes ahead of the server's
-    /// clock, more than 72 hours old, or before the register session opened: BAD_USER_INPUT.
+    /// clock, more than 72 hours old, or before the register session opened: BAD_USER_INPUT
+    /// (checked only for a sale about to be made: a retry gets its sale back whatever the time).
     pub occurred_at: Option<DateTime<Utc>>,
     /// true when the till completed the sale without reaching the server: the customer has
     /// paid and the goods have left, so the sale is recorded as rung up. Stock may go below
@@ -106,8 +107,9 @@ pub struct CreateSaleInput {
     /// is charged its `unitPrice` (review reason PRICE_CHANGED where that is not the
     /// catalog's), a product archived since is still sold, and with `occurredAt` a session
     /// closed after the sale happened still takes it (review reason AFTER_CLOSE). Online sales
-    /// (false, the default) keep refusing all of these. Not part of the idempotency
-    /// comparison: a retry may set it after an earlier attempt's answer was lost.
+    /// (false, the default) keep refusing all of these. Neither `offline` nor `occurredAt` is
+    /// part of the idempotency comparison: a retry may add them after an earlier attempt's
+    /// answer was lost.
     #[graphql(default = false)]
     pub offline: bool,
 }
