@@ -111,16 +111,9 @@ async fn post(client: &reqwest::Client, url: &str, token: Option<&str>, body: Va
 
 /// How many operations a replica counted (its own /metrics, reached directly).
 async fn operations_served(app: &TestApp) -> f64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+    app.metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
+        .lines()
         .filter(|l| l.starts_with("pos_graphql_operations_total{"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .sum()

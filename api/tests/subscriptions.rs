@@ -174,15 +174,7 @@ async fn sales_and_low_stock_reach_their_subscribers(backend: Backend) {
     }
     assert!(counted.is_some(), "no alert for the count");
     // Both subscriptions are counted in the metrics, once each.
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     let started =
         "pos_graphql_operations_total{code=\"OK\",operation=\"anonymous\",type=\"subscription\"} 2";
     assert!(metrics.lines().any(|line| line == started), "{metrics}");

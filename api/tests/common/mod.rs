@@ -182,6 +182,13 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// This instance's `/metrics` text (reached directly, not through a proxy).
+    pub async fn metrics(&self) -> String {
+        let response = self.client.get(self.url("/metrics")).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        response.text().await.unwrap()
+    }
+
     /// POSTs a GraphQL request and returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = self
