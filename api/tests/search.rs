@@ -107,12 +107,17 @@ async fn each_signal_alone_and_fused(backend: Backend) {
     assert_eq!(names(&hits)[0], "Tornillo 5 mm caja 100 uds");
     assert_eq!(signals(&hits[0])[0], "EXACT_CODE", "{hits:?}");
 
-    // Words: a typo, missing accents, a plural, an unfinished word.
+    // Words: a typo, missing accents, a plural, an unfinished word; and words no product has,
+    // looked up in the lexicon ("pills" names "comprimidos", "screws" "tornillos", "baguette"
+    // "barra").
     for (query, expected) in [
         ("lehce entera", "Leche entera 1 L"),
         ("cafe molido", "Café molido natural 250 g"),
         ("tornillos", "Tornillo 5 mm caja 100 uds"),
         ("paracet", "Paracetamol 500 mg 20 comprimidos"),
+        ("headache pills", "Paracetamol 500 mg 20 comprimidos"),
+        ("screws", "Tornillo 5 mm caja 100 uds"),
+        ("baguette", "Barra de pan 250 g"),
     ] {
         let hits = search(&app, &token, query, None).await;
         assert_eq!(names(&hits)[0], expected, "{query}: {hits:?}");
@@ -120,7 +125,7 @@ async fn each_signal_alone_and_fused(backend: Backend) {
     }
 
     // Meaning alone: no word in common, another language.
-    let hits = search(&app, &token, "headache pills", None).await;
+    let hits = search(&app, &token, "fever medicine", None).await;
     assert_eq!(
         names(&hits)[0],
         "Paracetamol 500 mg 20 comprimidos",

@@ -14,7 +14,7 @@ const CASHIER_PASSWORD: &str = "bench-cashier-password";
 
 pub fn run(database_url: &str, products: usize, pages: &str) -> anyhow::Result<()> {
     let runtime = crate::load::runtime()?;
-    let (server, _) = crate::search::serve_catalog(&runtime, database_url, products)?;
+    let (server, _, _) = crate::search::serve_catalog(&runtime, database_url, products)?;
     let url = server.url();
     runtime.block_on(async {
         let token = crate::load::login(&url, "admin", ADMIN_PASSWORD).await?;

@@ -58,15 +58,32 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// Seeds the catalog and its vectors through a server of our own first (it migrates and loads
-/// the model), then starts a fresh one, whose index loads the whole catalog at start; returns
-/// it once every vector is in, with how long that took.
+/// Whether the catalog and a vector per product are already in the database.
+async fn seeded(database_url: &str, products: usize) -> bool {
+    let Ok(db) = sea_orm::Database::connect(database_url).await else {
+        return false;
+    };
+    let counts = async {
+        let products_in = product::Entity::find().count(&db).await? as usize;
+        let vectors_in = product_embedding::Entity::find().count(&db).await? as usize;
+        anyhow::Ok(products_in >= products && vectors_in >= products)
+    };
+    let seeded = counts.await.unwrap_or(false);
+    let _ = db.close().await;
+    seeded
+}
+
+/// Unless the database already holds them, seeds the catalog and its vectors through a server
+/// of our own first (it migrates and loads the model); then starts a fresh one, whose index
+/// loads the whole catalog at start. Returns it once every vector is in, with how long that
+/// took and whether this process seeded (then its memory holds what seeding left behind).
 pub fn serve_catalog(
     runtime: &tokio::runtime::Runtime,
     database_url: &str,
     products: usize,
-) -> anyhow::Result<(Server, Duration)> {
-    {
+) -> anyhow::Result<(Server, Duration, bool)> {
+    let seeding_here = !runtime.block_on(seeded(database_url, products));
+    if seeding_here {
         let seeding = Server::start(database_url)?;
         runtime.block_on(async {
             crate::catalog::seed(&seeding.app.db, products).await?;
@@ -87,7 +104,7 @@ pub fn serve_catalog(
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    Ok((server, started.elapsed()))
+    Ok((server, started.elapsed(), seeding_here))
 }
 
 pub fn run(
@@ -99,7 +116,7 @@ pub fn run(
 ) -> anyhow::Result<()> {
     let rss_before = rss_kib();
     let runtime = crate::load::runtime()?;
-    let (server, loaded_in) = serve_catalog(&runtime, database_url, products)?;
+    let (server, loaded_in, seeded_here) = serve_catalog(&runtime, database_url, products)?;
     let rss_loaded = rss_kib();
     let queries = Arc::new(queries()?);
     let model_alone = model_alone(&server, &queries)?;
@@ -113,8 +130,13 @@ pub fn run(
             settings.measure.as_secs(),
             settings.warm_up.as_secs()
         );
+        let seeding = if seeded_here {
+            "it seeded the database first through another server: run again for the figure of a process that did not"
+        } else {
+            "the database was seeded already: this process did not seed"
+        };
         println!(
-            "resident memory of this process (pos-api with the model and the index, and the load generator): {} MiB before start, {} MiB loaded",
+            "resident memory of this process (pos-api with the model and the index; {seeding}): {} MiB before start, {} MiB loaded",
             rss_before / 1024,
             rss_loaded / 1024
         );
@@ -171,7 +193,10 @@ pub fn run(
                 println!("{}", outcome.row(name, n));
             }
         }
-        println!("resident memory after the runs: {} MiB", rss_kib() / 1024);
+        println!(
+            "resident memory after the runs (the load generator's clients included): {} MiB",
+            rss_kib() / 1024
+        );
         anyhow::Ok(())
     })?;
     drop(server);

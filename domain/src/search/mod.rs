@@ -13,7 +13,12 @@
 //!
 //! The ranks of the lexical and semantic lists are fused by weighted reciprocal rank fusion
 //! ([`Fusion`]; `bench -- search-eval` measures each signal and the fusion on a judged query
-//! set). Query words also search for their regional and English synonyms (`synonyms`).
+//! set). Query words also search for their regional and English synonyms (`synonyms`, a
+//! short glossary), and a query word that no product's name has is looked up in a general
+//! lexicon of English and Spanish nouns (`lexicon`: WordNet and the Spanish wordnet of
+//! MultiWordNet, with LibreOffice's Spanish thesaurus): "bleach" also searches "lejía",
+//! "trapeador" "fregona", each sense's names weighed by how common the sense is, and only the
+//! names some product has.
 //!
 //! # Why tantivy, kept in memory on each instance
 //! The lexical signal needs typo tolerance, prefixes, stemming and folding that rank the same
@@ -47,6 +52,7 @@
 //! - `lexical`: the tantivy index (analyzers, the query built from the words, synonyms).
 //! - `vectors`: int8 product vectors, the one-bit first pass, the dot product.
 //! - `synonyms`: the glossary of regional and English names.
+//! - `lexicon`: the general lexicon (`domain/data/lexicon.tsv.gz`, sources in `LEXICON.md`).
 
 use std::collections::HashMap;
 
@@ -62,6 +68,7 @@ use crate::error::{Error, Result};
 mod codes;
 mod index;
 mod lexical;
+mod lexicon;
 mod synonyms;
 mod vectors;
 

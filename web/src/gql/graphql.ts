@@ -234,7 +234,9 @@ export type SearchSignal =
   | 'EXACT_CODE'
   /**
    * Words of the query match the product's name, description or category (forgiving
-   * accents, case, plurals, typos and unfinished words).
+   * accents, case, plurals, typos and unfinished words), or another name of a query word
+   * does: its regional or English names ("palta" for "aguacate"), and for a word no product
+   * has, its names in a general lexicon of English and Spanish nouns ("bleach" for "lejía").
    */
   | 'LEXICAL'
   /**

@@ -113,7 +113,8 @@ impl CatalogQuery {
 
     /// Finds products from whatever the cashier types: a barcode or SKU (that product first),
     /// words of the name, description or category (forgiving accents, plurals, typos and
-    /// unfinished words, as typed), or what it means (e.g. "refresco de cola" finds a cola
+    /// unfinished words, as typed; other countries' and English names of a word too), or what
+    /// it means (e.g. "refresco de cola" finds a cola
     /// drink, in Spanish or English; needs the embedding model, see `/ready`). Best first;
     /// archived products never appear. An empty or blank query, or one over 200 characters:
     /// BAD_USER_INPUT. Any role.

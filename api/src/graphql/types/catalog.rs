@@ -376,7 +376,9 @@ pub enum SearchSignal {
     /// after an exact code, in code order.
     PartialCode,
     /// Words of the query match the product's name, description or category (forgiving
-    /// accents, case, plurals, typos and unfinished words).
+    /// accents, case, plurals, typos and unfinished words), or another name of a query word
+    /// does: its regional or English names ("palta" for "aguacate"), and for a word no product
+    /// has, its names in a general lexicon of English and Spanish nouns ("bleach" for "lejía").
     Lexical,
     /// The query means something close to the product's name, category and description
     /// (any language the model knows; needs the embedding model).
