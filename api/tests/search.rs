@@ -444,6 +444,49 @@ async fn queries_embedded_together_get_their_own_vectors() {
     }
 }
 
+/// The model's threads run below every other thread of the server (nice 19 on Linux): a
+/// barcode scan or a sale is served before a semantic query's inference. That is the thread
+/// that runs the model and ONNX Runtime's pool, which it started; the server's own threads
+/// keep the normal priority.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_runs_below_the_rest_of_the_server() {
+    let Some(vars) = model_vars() else { return };
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let app = Backend::Sqlite.spawn_with(&vars).await;
+    let embedder = app.app.embedder.clone().expect("the model is loaded");
+    tokio::task::spawn_blocking(move || embedder.embed_query("leche entera"))
+        .await
+        .unwrap()
+        .expect("an embedding");
+
+    // Each thread's name and nice value, from /proc (the 19th field of `stat`, counting the
+    // name in parentheses as the 2nd).
+    let threads: Vec<(String, i64)> = std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.ok()?.path().join("stat")).ok()?;
+            let (head, tail) = stat.rsplit_once(") ")?;
+            let name = head.split_once(" (")?.1.to_owned();
+            let nice = tail.split_whitespace().nth(16)?.parse().ok()?;
+            Some((name, nice))
+        })
+        .collect();
+    // ONNX Runtime's pool threads are started by the model's thread, and take its name.
+    let (model, rest): (Vec<_>, Vec<_>) = threads
+        .iter()
+        .partition(|(name, _)| name == "embedding-model");
+    assert!(
+        model.len() >= 2,
+        "the model's thread and its pool: {threads:?}"
+    );
+    assert!(model.iter().all(|(_, nice)| *nice == 19), "{threads:?}");
+    assert!(rest.iter().all(|(_, nice)| *nice == 0), "{threads:?}");
+    assert!(
+        rest.iter().any(|(name, _)| name.starts_with("tokio-")),
+        "the server's runtime threads were looked at: {threads:?}"
+    );
+}
+
 both_backends!(repeated_queries_follow_a_changed_vector);
 
 async fn repeated_queries_follow_a_changed_vector(backend: Backend) {

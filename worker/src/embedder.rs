@@ -7,7 +7,7 @@
 //! L2-normalised, so a dot product is a cosine.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, mpsc};
 
 use fastembed::{
     InitOptionsUserDefined, Pooling, QuantizationMode, TextEmbedding, TokenizerFiles,
@@ -50,11 +50,28 @@ pub enum LoadError {
     Model { path: PathBuf, reason: String },
 }
 
-/// A loaded model. Embedding is CPU work: call it from blocking threads.
+/// A loaded model. It runs on a thread of its own, below the priority of every other thread
+/// of the process (see [`MODEL_PRIORITY`]); its calls wait for that thread, so make them
+/// from blocking threads.
 pub struct Embedder {
-    model: Mutex<TextEmbedding>,
+    jobs: mpsc::Sender<Job>,
     name: String,
 }
+
+/// Texts to embed (prefixes applied), the batch size, and where the vectors go.
+type Job = (
+    Vec<String>,
+    usize,
+    mpsc::Sender<anyhow::Result<Vec<Vec<f32>>>>,
+);
+
+/// The model is the one heavy CPU user of a search, and it is never the only work: while
+/// it embeds one query, a till scans a barcode, a sale is recorded, the database answers.
+/// Its threads (the one that runs it and ONNX Runtime's pool, which that thread creates, so
+/// inherits its priority) run at the lowest priority the OS gives without privileges (nice
+/// 19 on Linux): the rest of the process is served first, and the model has whatever CPU is
+/// left, which on an idle machine is all of it.
+const MODEL_PRIORITY: thread_priority::ThreadPriority = thread_priority::ThreadPriority::Min;
 
 /// Passage texts embedded per ONNX run.
 const BATCH: usize = 32;
@@ -87,20 +104,44 @@ impl Embedder {
             .with_environment(environment)
             .with_max_length(MAX_TOKENS)
             .with_intra_threads(settings.threads.max(1));
-        let model = TextEmbedding::try_new_from_user_defined(model, options).map_err(|err| {
-            LoadError::Model {
+        let model_dir = settings.model_dir.clone();
+        let (jobs, incoming) = mpsc::channel::<Job>();
+        let (loaded, outcome) = mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("embedding-model".to_owned())
+            .spawn(move || {
+                if let Err(err) = thread_priority::set_current_thread_priority(MODEL_PRIORITY) {
+                    tracing::warn!(?err, "the model's threads keep the normal priority");
+                }
+                let mut model = match TextEmbedding::try_new_from_user_defined(model, options) {
+                    Ok(model) => model,
+                    Err(err) => {
+                        let _ = loaded.send(Err(LoadError::Model {
+                            path: model_dir,
+                            reason: err.to_string(),
+                        }));
+                        return;
+                    }
+                };
+                let _ = loaded.send(Ok(()));
+                // Ends when the embedder is dropped.
+                while let Ok((texts, batch, reply)) = incoming.recv() {
+                    let _ = reply.send(model.embed(&texts, Some(batch)).map_err(Into::into));
+                }
+            })
+            .map_err(|err| LoadError::Model {
                 path: settings.model_dir.clone(),
-                reason: err.to_string(),
-            }
-        })?;
+                reason: format!("starting its thread: {err}"),
+            })?;
+        outcome.recv().map_err(|_| LoadError::Model {
+            path: settings.model_dir.clone(),
+            reason: "its thread stopped while loading".to_owned(),
+        })??;
         let name = settings
             .model_dir
             .file_name()
             .map_or_else(|| "model".to_owned(), |n| n.to_string_lossy().into_owned());
-        Ok(Self {
-            model: Mutex::new(model),
-            name,
-        })
+        Ok(Self { jobs, name })
     }
 
     /// The model's name, recorded with every vector.
@@ -137,11 +178,13 @@ impl Embedder {
     /// Raw batched embedding, the prefixes already applied (the benchmark compares the
     /// worker's throughput with this).
     pub fn embed(&self, texts: &[String], batch: usize) -> anyhow::Result<Vec<Vec<f32>>> {
-        let mut model = self
-            .model
-            .lock()
-            .map_err(|_| anyhow::anyhow!("embedding model lock poisoned"))?;
-        let mut vectors = model.embed(texts, Some(batch))?;
+        let (reply, answer) = mpsc::channel();
+        self.jobs
+            .send((texts.to_vec(), batch, reply))
+            .map_err(|_| anyhow::anyhow!("the embedding model's thread stopped"))?;
+        let mut vectors = answer
+            .recv()
+            .map_err(|_| anyhow::anyhow!("the embedding model's thread stopped"))??;
         for vector in &mut vectors {
             normalise(vector);
         }
