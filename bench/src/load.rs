@@ -77,6 +77,21 @@ pub async fn run(
     settings: Settings,
     next: NextRequest,
 ) -> Outcome {
+    let (all, _) = run_in_parts(url, tokens, clients, settings, next, 1).await;
+    all
+}
+
+/// As [`run`], with an outcome for each of `parts` kinds of request as well: a client's
+/// request `n` is of kind `n % parts` (a mix alternates its kinds that way).
+pub async fn run_in_parts(
+    url: &str,
+    tokens: &[String],
+    clients: usize,
+    settings: Settings,
+    next: NextRequest,
+    parts: usize,
+) -> (Outcome, Vec<Outcome>) {
+    let parts = parts.max(1);
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients)
         .build()
@@ -89,8 +104,8 @@ pub async fn run(
             let token = tokens[client % tokens.len()].clone();
             let (http, url, next) = (http.clone(), url.to_owned(), next.clone());
             tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut errors = 0;
+                let mut latencies = vec![Vec::new(); parts];
+                let mut errors = vec![0; parts];
                 let mut n = 0;
                 loop {
                     let sent = Instant::now();
@@ -98,6 +113,7 @@ pub async fn run(
                         break;
                     }
                     let body = next(client, n);
+                    let part = n % parts;
                     n += 1;
                     let response = http.post(&url).bearer_auth(&token).json(&body).send().await;
                     // Looking for an `errors` key is enough, and much cheaper for the client
@@ -115,9 +131,9 @@ pub async fn run(
                     let done = Instant::now();
                     if sent >= measure_from && done <= until {
                         if ok {
-                            latencies.push(done - sent);
+                            latencies[part].push(done - sent);
                         } else {
-                            errors += 1;
+                            errors[part] += 1;
                         }
                     }
                 }
@@ -125,25 +141,37 @@ pub async fn run(
             })
         })
         .collect();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
+    let mut latencies = vec![Vec::new(); parts];
+    let mut errors = vec![0; parts];
     for task in tasks {
         if let Ok((mine, my_errors)) = task.await {
-            latencies.extend(mine);
-            errors += my_errors;
+            for part in 0..parts {
+                latencies[part].extend(&mine[part]);
+                errors[part] += my_errors[part];
+            }
         }
     }
-    latencies.sort();
-    let at = |p: f64| percentile(&latencies, p);
-    Outcome {
-        requests: latencies.len(),
-        errors,
-        per_second: latencies.len() as f64 / settings.measure.as_secs_f64(),
-        p50: at(0.50),
-        p90: at(0.90),
-        p99: at(0.99),
-        max: at(1.0),
-    }
+    let outcome = |latencies: &mut Vec<Duration>, errors: usize| {
+        latencies.sort();
+        let at = |p: f64| percentile(latencies, p);
+        Outcome {
+            requests: latencies.len(),
+            errors,
+            per_second: latencies.len() as f64 / settings.measure.as_secs_f64(),
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: at(1.0),
+        }
+    };
+    let mut all: Vec<Duration> = latencies.concat();
+    let all = outcome(&mut all, errors.iter().sum());
+    let each = latencies
+        .iter_mut()
+        .zip(errors)
+        .map(|(latencies, errors)| outcome(latencies, errors))
+        .collect();
+    (all, each)
 }
 
 /// The latency below which a share `p` of `sorted` falls (nearest rank); zero when empty.
