@@ -314,6 +314,7 @@ impl Lexical {
             }
             words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
         }
+        let searcher = self.reader.searcher();
         for term in &folded {
             let length = term.chars().count();
             let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -328,7 +329,12 @@ impl Lexical {
                     1.5,
                 ));
             }
-            if length >= 4 {
+            // A word no product has but the lexicon knows is a word, not a typo: "soap" is not
+            // "sopa" (the lexicon's names for it search instead).
+            if length >= 4
+                && (self.knows(&searcher, term)?
+                    || lexicon_senses(std::slice::from_ref(term)).is_none())
+            {
                 // Typos: one edit ("lehce"), two in long words ("paracetmaol").
                 let distance = if length >= 8 { 2 } else { 1 };
                 per_word.push(boosted(
@@ -358,7 +364,6 @@ impl Lexical {
         let singular: Vec<String> = folded.iter().map(|word| english_singular(word)).collect();
         let singular = tokens(&self.index, self.name_stem, &singular.join(" "))?;
         words.extend(self.synonym_clauses(&[stemmed, singular]));
-        let searcher = self.reader.searcher();
         words.extend(self.lexicon_clauses(&searcher, &folded)?);
         if words.is_empty() {
             return Ok(Vec::new());
@@ -567,5 +572,26 @@ mod tests {
         assert!(lexical.search("cubeta", 10).unwrap().contains(&bucket.id));
         // Names the catalogue does not have add nothing.
         assert!(lexical.search("screwdriver", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_word_the_lexicon_knows_is_not_taken_for_a_typo() {
+        let lexical = Lexical::new().unwrap();
+        let noodles = product("Fideos para sopa");
+        let soap = product("Jabón de manos");
+        lexical
+            .upsert(&[noodles.clone(), soap.clone()], &HashMap::new())
+            .unwrap();
+        // "soap" is one transposition from "sopa", but it is a word: it finds the soap only.
+        assert_eq!(lexical.search("soap", 10).unwrap(), [soap.id]);
+        // A typo the lexicon does not know is still forgiven.
+        assert_eq!(
+            lexical.search("sopaa", 10).unwrap().first(),
+            Some(&noodles.id)
+        );
+        assert_eq!(
+            lexical.search("fidoes", 10).unwrap().first(),
+            Some(&noodles.id)
+        );
     }
 }
