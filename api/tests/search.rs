@@ -444,10 +444,10 @@ async fn queries_embedded_together_get_their_own_vectors() {
     }
 }
 
-/// The model's threads run below every other thread of the server (nice 19 on Linux): a
-/// barcode scan or a sale is served before a semantic query's inference. That is the thread
-/// that runs the model and ONNX Runtime's pool, which it started; the server's own threads
-/// keep the normal priority.
+/// The model's threads run in Linux's idle scheduling class (`SCHED_IDLE`), below every other
+/// thread of the server: a barcode scan or a sale takes the CPU from a semantic query's
+/// inference at once. That is the thread that runs the model and ONNX Runtime's pool, which
+/// it started; the server's own threads stay in the normal class.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_model_runs_below_the_rest_of_the_server() {
     let Some(vars) = model_vars() else { return };
@@ -459,16 +459,18 @@ async fn the_model_runs_below_the_rest_of_the_server() {
         .unwrap()
         .expect("an embedding");
 
-    // Each thread's name and nice value, from /proc (the 19th field of `stat`, counting the
-    // name in parentheses as the 2nd).
+    // Each thread's name and scheduling policy, from /proc: `stat`'s 41st field, counting
+    // the name in parentheses as the 2nd (0 is SCHED_OTHER, 5 SCHED_IDLE).
+    const SCHED_OTHER: i64 = 0;
+    const SCHED_IDLE: i64 = 5;
     let threads: Vec<(String, i64)> = std::fs::read_dir("/proc/self/task")
         .unwrap()
         .filter_map(|task| {
             let stat = std::fs::read_to_string(task.ok()?.path().join("stat")).ok()?;
             let (head, tail) = stat.rsplit_once(") ")?;
             let name = head.split_once(" (")?.1.to_owned();
-            let nice = tail.split_whitespace().nth(16)?.parse().ok()?;
-            Some((name, nice))
+            let policy = tail.split_whitespace().nth(38)?.parse().ok()?;
+            Some((name, policy))
         })
         .collect();
     // ONNX Runtime's pool threads are started by the model's thread, and take its name.
@@ -479,8 +481,14 @@ async fn the_model_runs_below_the_rest_of_the_server() {
         model.len() >= 2,
         "the model's thread and its pool: {threads:?}"
     );
-    assert!(model.iter().all(|(_, nice)| *nice == 19), "{threads:?}");
-    assert!(rest.iter().all(|(_, nice)| *nice == 0), "{threads:?}");
+    assert!(
+        model.iter().all(|(_, policy)| *policy == SCHED_IDLE),
+        "{threads:?}"
+    );
+    assert!(
+        rest.iter().all(|(_, policy)| *policy == SCHED_OTHER),
+        "{threads:?}"
+    );
     assert!(
         rest.iter().any(|(name, _)| name.starts_with("tokio-")),
         "the server's runtime threads were looked at: {threads:?}"

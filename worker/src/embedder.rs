@@ -50,9 +50,9 @@ pub enum LoadError {
     Model { path: PathBuf, reason: String },
 }
 
-/// A loaded model. It runs on a thread of its own, below the priority of every other thread
-/// of the process (see [`MODEL_PRIORITY`]); its calls wait for that thread, so make them
-/// from blocking threads.
+/// A loaded model. It runs on a thread of its own, below every other thread of the process
+/// (see [`lower_this_threads_priority`]); its calls wait for that thread, so make them from
+/// blocking threads.
 pub struct Embedder {
     jobs: mpsc::Sender<Job>,
     name: String,
@@ -68,10 +68,26 @@ type Job = (
 /// The model is the one heavy CPU user of a search, and it is never the only work: while
 /// it embeds one query, a till scans a barcode, a sale is recorded, the database answers.
 /// Its threads (the one that runs it and ONNX Runtime's pool, which that thread creates, so
-/// inherits its priority) run at the lowest priority the OS gives without privileges (nice
-/// 19 on Linux): the rest of the process is served first, and the model has whatever CPU is
-/// left, which on an idle machine is all of it.
-const MODEL_PRIORITY: thread_priority::ThreadPriority = thread_priority::ThreadPriority::Min;
+/// inherits its scheduling) run in Linux's idle class, `SCHED_IDLE` (elsewhere at the lowest
+/// priority): any other thread that wakes takes the CPU from them at once, and the model has
+/// whatever CPU is left, which on an idle machine is all of it. Measured against nice 19 (the
+/// lowest priority in the normal class) with `bench search`, mix at 16 clients, 3 interleaved
+/// rounds: codes and fragments p99 12.4 ms against 17.9 ms, the new words' throughput the same.
+fn lower_this_threads_priority() -> Result<(), thread_priority::Error> {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
+        thread_priority::set_thread_priority_and_policy(
+            thread_priority::thread_native_id(),
+            thread_priority::ThreadPriority::Min,
+            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
+        )
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+    }
+}
 
 /// Passage texts embedded per ONNX run.
 const BATCH: usize = 32;
@@ -110,7 +126,7 @@ impl Embedder {
         std::thread::Builder::new()
             .name("embedding-model".to_owned())
             .spawn(move || {
-                if let Err(err) = thread_priority::set_current_thread_priority(MODEL_PRIORITY) {
+                if let Err(err) = lower_this_threads_priority() {
                     tracing::warn!(?err, "the model's threads keep the normal priority");
                 }
                 let mut model = match TextEmbedding::try_new_from_user_defined(model, options) {
