@@ -52,6 +52,8 @@ const LEXICON_SENSES: usize = 2;
 const MAX_LEXICON_NAMES: usize = 16;
 
 const STEMMED: &str = "es_stem";
+/// As [`STEMMED`], stop words kept: for a lexicon name that is one (see `lexicon_clauses`).
+const STEMMED_ALL: &str = "es_stem_all";
 const ID_HIGH: &str = "id_high";
 const ID_LOW: &str = "id_low";
 const FOLDED: &str = "es_fold";
@@ -73,8 +75,11 @@ impl Lexical {
         let name_fold = schema.add_text_field("name_fold", text(FOLDED));
         let extra_stem = schema.add_text_field("extra_stem", text(STEMMED));
         let index = Index::create_in_ram(schema.build());
-        index.tokenizers().register(STEMMED, analyzer(true));
-        index.tokenizers().register(FOLDED, analyzer(false));
+        index.tokenizers().register(STEMMED, analyzer(true, true));
+        index.tokenizers().register(FOLDED, analyzer(false, true));
+        index
+            .tokenizers()
+            .register(STEMMED_ALL, analyzer(true, false));
         let writer = index.writer_with_num_threads(1, 30_000_000)?;
         let reader = index
             .reader_builder()
@@ -185,7 +190,11 @@ impl Lexical {
             at += len;
             for (rank, names) in senses.iter().enumerate().take(LEXICON_SENSES) {
                 for name in names {
-                    let words = tokens(&self.index, self.name_stem, name)?;
+                    let mut words = tokens(&self.index, self.name_stem, name)?;
+                    if words.is_empty() {
+                        // A name that is a stop word is a noun here: "sobre" (an envelope).
+                        words = self.stemmed_with_stop_words(name)?;
+                    }
                     if words.is_empty() || added.contains(&words) {
                         continue;
                     }
@@ -205,6 +214,19 @@ impl Lexical {
             }
         }
         Ok(clauses)
+    }
+
+    /// `text`'s stems, stop words included.
+    fn stemmed_with_stop_words(&self, text: &str) -> tantivy::Result<Vec<String>> {
+        let mut analyzer = self.index.tokenizers().get(STEMMED_ALL).ok_or_else(|| {
+            tantivy::TantivyError::InternalError(format!("no tokenizer {STEMMED_ALL}"))
+        })?;
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push(token.text.clone());
+        }
+        Ok(out)
     }
 
     fn stem_term(&self, field: Field, word: &str, boost: f32) -> (Occur, Box<dyn Query>) {
@@ -442,14 +464,15 @@ fn boosted(query: impl Query + 'static, boost: f32) -> (Occur, Box<dyn Query>) {
     )
 }
 
-/// Lower case, stop words out, accents folded, and (for `stem`) Spanish stems.
-fn analyzer(stem: bool) -> TextAnalyzer {
+/// Lower case, (for `stop_words`) stop words out, accents folded, and (for `stem`) Spanish
+/// stems.
+fn analyzer(stem: bool, stop_words: bool) -> TextAnalyzer {
     let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .dynamic();
-    if let Some(stop_words) = StopWordFilter::new(Language::Spanish) {
-        builder = builder.filter_dynamic(stop_words);
+    if let Some(filter) = StopWordFilter::new(Language::Spanish).filter(|_| stop_words) {
+        builder = builder.filter_dynamic(filter);
     }
     let builder = builder.filter_dynamic(AsciiFoldingFilter);
     if stem {
@@ -572,6 +595,18 @@ mod tests {
         assert!(lexical.search("cubeta", 10).unwrap().contains(&bucket.id));
         // Names the catalogue does not have add nothing.
         assert!(lexical.search("screwdriver", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_lexicon_name_that_is_a_stop_word_still_searches() {
+        let lexical = Lexical::new().unwrap();
+        let envelopes = product("Sobres blancos 25 uds");
+        let pens = product("Bolígrafos azules 10 uds");
+        lexical
+            .upsert(&[envelopes.clone(), pens.clone()], &HashMap::new())
+            .unwrap();
+        // "envelope" is "sobre" in Spanish, which is also a preposition ("on").
+        assert_eq!(lexical.search("envelopes", 10).unwrap(), [envelopes.id]);
     }
 
     #[test]
