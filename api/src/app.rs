@@ -98,7 +98,10 @@ impl App {
             Some(settings) => worker::settings::load(settings).await,
             None => None,
         };
-        let search = Arc::new(Search::new(embedder.clone()).context("building the search index")?);
+        let search = Arc::new(
+            Search::new(embedder.clone(), config.search_model_wait)
+                .context("building the search index")?,
+        );
 
         let metrics = Arc::new(Metrics::new(config.otlp_metrics));
         let schema = graphql::build(

@@ -87,6 +87,9 @@ pub struct Config {
     /// `SEARCH_REFRESH_INTERVAL`: how often the search index reads changed products and new
     /// vectors (made by any instance or worker).
     pub search_refresh_interval: Duration,
+    /// `SEARCH_MODEL_WAIT`: the longest a search waits for its query's embedding before it
+    /// answers on codes and words (the model only has the CPU the rest leaves it).
+    pub search_model_wait: Duration,
     /// Whether metrics are pushed over OTLP (`OTEL_EXPORTER_OTLP_ENDPOINT` or
     /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` set; the exporter reads them and the other
     /// standard `OTEL_*` variables itself). Traces: [`worker::telemetry`].
@@ -264,6 +267,7 @@ impl Config {
             })?,
             search_refresh_interval: env
                 .duration("SEARCH_REFRESH_INTERVAL", Duration::from_secs(1))?,
+            search_model_wait: env.duration("SEARCH_MODEL_WAIT", Duration::from_secs(1))?,
         })
     }
 

@@ -23,13 +23,17 @@ pub struct Search {
     pub embedder: Option<Arc<Embedder>>,
     batcher: Option<QueryBatcher>,
     queries: moka::future::Cache<String, Arc<Vec<f32>>>,
+    /// The longest a search waits for its query's embedding. The model has only the CPU the
+    /// rest of the server leaves it (see `worker::Embedder`) and may be busy with product
+    /// texts: past this, the search answers on codes and words, not keeping a till waiting.
+    model_wait: Duration,
     /// Rung after a local product change, so the index follows it at once.
     changed: Notify,
     loaded: AtomicBool,
 }
 
 impl Search {
-    pub fn new(embedder: Option<Arc<Embedder>>) -> domain::Result<Self> {
+    pub fn new(embedder: Option<Arc<Embedder>>, model_wait: Duration) -> domain::Result<Self> {
         let batcher = match &embedder {
             Some(embedder) => Some(QueryBatcher::start(embedder.clone()).map_err(|err| {
                 domain::Error::internal(format!("starting the query embedder: {err}"))
@@ -41,6 +45,7 @@ impl Search {
             embedder,
             batcher,
             queries: moka::future::Cache::new(QUERY_CACHE),
+            model_wait,
             changed: Notify::new(),
             loaded: AtomicBool::new(false),
         })
@@ -83,21 +88,26 @@ impl Search {
         }
     }
 
-    /// The query's embedding, from the cache or the model; `None` without a model (or when
-    /// the model fails, which is logged: search goes on with the other signals).
+    /// The query's embedding, from the cache or the model; `None` without a model, or when
+    /// the model fails or takes longer than `model_wait` (logged: search goes on with the
+    /// other signals).
     pub async fn query_vector(&self, query: &str) -> Option<Arc<Vec<f32>>> {
         let batcher = self.batcher.as_ref()?;
         let key = domain::text::fold(query);
-        let computed = self
-            .queries
-            .try_get_with(key, async move {
-                batcher.embed(query.to_owned()).await.map(Arc::new)
-            })
-            .await;
-        match computed {
-            Ok(vector) => Some(vector),
-            Err(err) => {
+        let computed = self.queries.try_get_with(key, async move {
+            batcher.embed(query.to_owned()).await.map(Arc::new)
+        });
+        match tokio::time::timeout(self.model_wait, computed).await {
+            Ok(Ok(vector)) => Some(vector),
+            Ok(Err(err)) => {
                 tracing::warn!(error = %err, "embedding a search query failed");
+                None
+            }
+            Err(_) => {
+                tracing::warn!(
+                    wait_ms = self.model_wait.as_millis() as u64,
+                    "the model did not embed a search query in time; answering without it"
+                );
                 None
             }
         }
