@@ -168,7 +168,7 @@ impl Embedder {
     /// Embeddings of catalogue texts, in order.
     pub fn embed_passages(&self, texts: &[String]) -> anyhow::Result<Vec<Vec<f32>>> {
         let prefixed: Vec<String> = texts.iter().map(|t| format!("passage: {t}")).collect();
-        self.embed(&prefixed, BATCH)
+        self.embed(prefixed, BATCH)
     }
 
     /// The embedding of a search query.
@@ -181,7 +181,8 @@ impl Embedder {
     /// The embeddings of search queries, in order, in one run of the model.
     pub fn embed_queries(&self, queries: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
         let prefixed: Vec<String> = queries.iter().map(|q| format!("query: {q}")).collect();
-        let vectors = self.embed(&prefixed, prefixed.len().max(1))?;
+        let batch = prefixed.len().max(1);
+        let vectors = self.embed(prefixed, batch)?;
         anyhow::ensure!(
             vectors.len() == queries.len(),
             "the model returned {} embeddings for {} queries",
@@ -193,10 +194,10 @@ impl Embedder {
 
     /// Raw batched embedding, the prefixes already applied (the benchmark compares the
     /// worker's throughput with this).
-    pub fn embed(&self, texts: &[String], batch: usize) -> anyhow::Result<Vec<Vec<f32>>> {
+    pub fn embed(&self, texts: Vec<String>, batch: usize) -> anyhow::Result<Vec<Vec<f32>>> {
         let (reply, answer) = mpsc::channel();
         self.jobs
-            .send((texts.to_vec(), batch, reply))
+            .send((texts, batch, reply))
             .map_err(|_| anyhow::anyhow!("the embedding model's thread stopped"))?;
         let mut vectors = answer
             .recv()

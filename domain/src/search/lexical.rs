@@ -156,11 +156,13 @@ impl Lexical {
     /// Names from the lexicon for the query's words that no product's name has ("bleach" →
     /// "lejía", "trapeador" → "fregona"; a two-word name such as "light bulb" before its
     /// words): of each of the first [`LEXICON_SENSES`] senses, the names whose words the
-    /// catalogue has, the n-th sense weighted 1/n. `folded` are the query's folded words, in order.
+    /// catalogue has, the n-th sense weighted 1/n. `folded` are the query's folded words, in
+    /// order, and `known` says of each whether some product's name has it ([`Lexical::knows`]).
     fn lexicon_clauses(
         &self,
         searcher: &Searcher,
         folded: &[String],
+        known: &[bool],
     ) -> tantivy::Result<Vec<(Occur, Box<dyn Query>)>> {
         let mut clauses = Vec::new();
         let mut added: HashSet<Vec<String>> = HashSet::new();
@@ -168,14 +170,12 @@ impl Lexical {
         while at < folded.len() {
             let mut found = None;
             for len in [2, 1] {
-                let Some(said) = folded.get(at..at + len) else {
+                let (Some(said), Some(said_known)) =
+                    (folded.get(at..at + len), known.get(at..at + len))
+                else {
                     continue;
                 };
-                let mut unknown = false;
-                for word in said {
-                    unknown |= !self.knows(searcher, word)?;
-                }
-                if !unknown {
+                if said_known.iter().all(|known| *known) {
                     continue;
                 }
                 if let Some(senses) = lexicon_senses(said) {
@@ -193,7 +193,7 @@ impl Lexical {
                     let mut words = tokens(&self.index, self.name_stem, name)?;
                     if words.is_empty() {
                         // A name that is a stop word is a noun here: "sobre" (an envelope).
-                        words = self.stemmed_with_stop_words(name)?;
+                        words = tokens_with(self.analyzer(STEMMED_ALL)?, name);
                     }
                     if words.is_empty() || added.contains(&words) {
                         continue;
@@ -216,17 +216,12 @@ impl Lexical {
         Ok(clauses)
     }
 
-    /// `text`'s stems, stop words included.
-    fn stemmed_with_stop_words(&self, text: &str) -> tantivy::Result<Vec<String>> {
-        let mut analyzer = self.index.tokenizers().get(STEMMED_ALL).ok_or_else(|| {
-            tantivy::TantivyError::InternalError(format!("no tokenizer {STEMMED_ALL}"))
-        })?;
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while let Some(token) = stream.next() {
-            out.push(token.text.clone());
-        }
-        Ok(out)
+    /// A tokenizer registered with the index.
+    fn analyzer(&self, name: &str) -> tantivy::Result<TextAnalyzer> {
+        self.index
+            .tokenizers()
+            .get(name)
+            .ok_or_else(|| tantivy::TantivyError::InternalError(format!("no tokenizer {name}")))
     }
 
     fn stem_term(&self, field: Field, word: &str, boost: f32) -> (Occur, Box<dyn Query>) {
@@ -337,7 +332,12 @@ impl Lexical {
             words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
         }
         let searcher = self.reader.searcher();
-        for term in &folded {
+        // Whether each word is a word (or the start of one) of some product's name.
+        let known = folded
+            .iter()
+            .map(|word| self.knows(&searcher, word))
+            .collect::<tantivy::Result<Vec<bool>>>()?;
+        for (term, known) in folded.iter().zip(&known) {
             let length = term.chars().count();
             let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             if length >= 2 {
@@ -353,10 +353,7 @@ impl Lexical {
             }
             // A word no product has but the lexicon knows is a word, not a typo: "soap" is not
             // "sopa" (the lexicon's names for it search instead).
-            if length >= 4
-                && (self.knows(&searcher, term)?
-                    || lexicon_senses(std::slice::from_ref(term)).is_none())
-            {
+            if length >= 4 && (*known || lexicon_senses(std::slice::from_ref(term)).is_none()) {
                 // Typos: one edit ("lehce"), two in long words ("paracetmaol").
                 let distance = if length >= 8 { 2 } else { 1 };
                 per_word.push(boosted(
@@ -386,7 +383,7 @@ impl Lexical {
         let singular: Vec<String> = folded.iter().map(|word| english_singular(word)).collect();
         let singular = tokens(&self.index, self.name_stem, &singular.join(" "))?;
         words.extend(self.synonym_clauses(&[stemmed, singular]));
-        words.extend(self.lexicon_clauses(&searcher, &folded)?);
+        words.extend(self.lexicon_clauses(&searcher, &folded, &known)?);
         if words.is_empty() {
             return Ok(Vec::new());
         }
@@ -485,7 +482,11 @@ fn analyzer(stem: bool, stop_words: bool) -> TextAnalyzer {
 }
 
 fn tokens(index: &Index, field: Field, text: &str) -> tantivy::Result<Vec<String>> {
-    let mut analyzer = index.tokenizer_for_field(field)?;
+    Ok(tokens_with(index.tokenizer_for_field(field)?, text))
+}
+
+/// `text`'s tokens by `analyzer`, each once, in order.
+fn tokens_with(mut analyzer: TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while let Some(token) = stream.next() {
@@ -493,7 +494,7 @@ fn tokens(index: &Index, field: Field, text: &str) -> tantivy::Result<Vec<String
             out.push(token.text.clone());
         }
     }
-    Ok(out)
+    out
 }
 
 #[cfg(test)]
