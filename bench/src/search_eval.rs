@@ -375,6 +375,7 @@ async fn fusion_grid(
                     lexical_weight,
                     semantic_weight: 1.0,
                     semantic_margin,
+                    ..domain::search::Fusion::DEFAULT
                 };
                 let signals = Signals {
                     fusion,

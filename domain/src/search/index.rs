@@ -231,15 +231,16 @@ impl SearchIndex {
                 .lexical
                 .search(query, CANDIDATES)
                 .map_err(Error::internal)?;
-            for (rank, id) in hits
+            let fusion = signals.fusion;
+            for (rank, found) in hits
                 .into_iter()
-                .filter(|id| active.contains(id))
+                .filter(|found| active.contains(&found.id))
                 .enumerate()
             {
-                let fusion = signals.fusion;
+                let coverage = f64::from(found.coverage).powf(fusion.coverage_power);
                 add(
-                    id,
-                    fusion.lexical_weight / (fusion.k + rank as f64 + 1.0),
+                    found.id,
+                    fusion.lexical_weight * coverage / (fusion.k + rank as f64 + 1.0),
                     Signal::Lexical,
                 );
             }

@@ -1,12 +1,16 @@
 //! The lexical signal: the words of the query against the catalog's, with tantivy.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::Mutex;
 
 use entity::product;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, Scorer, TermQuery,
+    Weight,
+};
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -14,7 +18,9 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     StopWordFilter, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term, doc};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, Term, doc,
+};
 use uuid::Uuid;
 
 use super::lexicon::LEXICON;
@@ -109,10 +115,11 @@ impl Lexical {
         })
     }
 
-    /// Other names of what the query's words name ("palta" also searches "aguacate").
-    /// `readings` are the query's stemmed words, as typed and with English plurals made
-    /// singular ("strawberries" names the group of "strawberry").
-    fn synonym_clauses(&self, readings: &[Vec<String>]) -> Vec<(Occur, Box<dyn Query>)> {
+    /// Other names of what the query's words name ("palta" also searches "aguacate"), each with
+    /// the (stemmed) words of the query that said its group. `readings` are the query's stemmed
+    /// words, as typed and with English plurals made singular ("strawberries" names the group
+    /// of "strawberry").
+    fn synonym_clauses(&self, readings: &[Vec<String>]) -> Vec<(Clause, Vec<String>)> {
         let mut clauses = Vec::new();
         let mut added: HashSet<&[String]> = HashSet::new();
         for group in &self.synonyms {
@@ -124,14 +131,20 @@ impl Lexical {
                             .any(|window| window == name.as_slice())
                     })
             };
-            if !group.iter().any(said) {
+            let said_words: Vec<String> = group
+                .iter()
+                .filter(|n| said(n))
+                .flatten()
+                .cloned()
+                .collect();
+            if said_words.is_empty() {
                 continue;
             }
             for name in group.iter().filter(|name| !name.is_empty() && !said(name)) {
                 if !added.insert(name.as_slice()) {
                     continue;
                 }
-                clauses.push(self.other_name(name, SYNONYM_BOOST));
+                clauses.push((self.other_name(name, SYNONYM_BOOST), said_words.clone()));
             }
         }
         clauses
@@ -139,8 +152,8 @@ impl Lexical {
 
     /// Another name for what the query names, as a clause: all its (stemmed) words, each in
     /// a product's name or, weaker, its category or description.
-    fn other_name(&self, words: &[String], boost: f32) -> (Occur, Box<dyn Query>) {
-        let words: Vec<(Occur, Box<dyn Query>)> = words
+    fn other_name(&self, words: &[String], boost: f32) -> Clause {
+        let words: Vec<Clause> = words
             .iter()
             .map(|word| {
                 let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
@@ -158,12 +171,13 @@ impl Lexical {
     /// words): of each of the first [`LEXICON_SENSES`] senses, the names whose words the
     /// catalogue has, the n-th sense weighted 1/n. `folded` are the query's folded words, in
     /// order, and `known` says of each whether some product's name has it ([`Lexical::knows`]).
+    /// Each clause comes with the positions in `folded` of the words it stands for.
     fn lexicon_clauses(
         &self,
         searcher: &Searcher,
         folded: &[String],
         known: &[bool],
-    ) -> tantivy::Result<Vec<(Occur, Box<dyn Query>)>> {
+    ) -> tantivy::Result<Vec<(Clause, Range<usize>)>> {
         let mut clauses = Vec::new();
         let mut added: HashSet<Vec<String>> = HashSet::new();
         let mut at = 0;
@@ -187,6 +201,7 @@ impl Lexical {
                 at += 1;
                 continue;
             };
+            let said = at..at + len;
             at += len;
             for (rank, names) in senses.iter().enumerate().take(LEXICON_SENSES) {
                 for name in names {
@@ -207,7 +222,8 @@ impl Lexical {
                         });
                     }
                     if held && clauses.len() < MAX_LEXICON_NAMES {
-                        clauses.push(self.other_name(&words, LEXICON_BOOST / (rank as f32 + 1.0)));
+                        let boost = LEXICON_BOOST / (rank as f32 + 1.0);
+                        clauses.push((self.other_name(&words, boost), said.clone()));
                         added.insert(words);
                     }
                 }
@@ -224,7 +240,7 @@ impl Lexical {
             .ok_or_else(|| tantivy::TantivyError::InternalError(format!("no tokenizer {name}")))
     }
 
-    fn stem_term(&self, field: Field, word: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+    fn stem_term(&self, field: Field, word: &str, boost: f32) -> Clause {
         boosted(
             TermQuery::new(
                 Term::from_field_text(field, word),
@@ -297,13 +313,33 @@ impl Lexical {
         Ok(false)
     }
 
-    /// Product ids, best first.
-    pub(super) fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Uuid>> {
+    /// The products the query's words find, best first, each with the share of the query's
+    /// words it matched ([`Found::coverage`]).
+    pub(super) fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Found>> {
         let stemmed = tokens(&self.index, self.name_stem, query)?;
         let folded = tokens(&self.index, self.name_fold, query)?;
-        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Each folded word's stems, as typed and as an English singular: which clauses stand
+        // for it.
+        let mut word_stems = Vec::with_capacity(folded.len());
+        for word in &folded {
+            let mut stems = tokens(&self.index, self.name_stem, word)?;
+            stems.extend(tokens(
+                &self.index,
+                self.name_stem,
+                &english_singular(word),
+            )?);
+            word_stems.push(stems);
+        }
+        let mut words: Vec<Clause> = Vec::new();
+        // For each folded word, the clauses that match it (or a name for it).
+        let mut cover: Vec<Vec<Box<dyn Query>>> = folded.iter().map(|_| Vec::new()).collect();
+        let mut stand_for = |clause: &Clause, word: usize| {
+            if let Some(group) = cover.get_mut(word) {
+                group.push(clause.1.box_clone());
+            }
+        };
         for term in &stemmed {
-            let mut per_word: Vec<(Occur, Box<dyn Query>)> = vec![
+            let mut per_word: Vec<Clause> = vec![
                 boosted(
                     TermQuery::new(
                         Term::from_field_text(self.name_stem, term),
@@ -329,7 +365,13 @@ impl Lexical {
                     0.5,
                 ));
             }
-            words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+            let clause: Clause = (Occur::Should, Box::new(BooleanQuery::new(per_word)));
+            for (at, stems) in word_stems.iter().enumerate() {
+                if stems.contains(term) {
+                    stand_for(&clause, at);
+                }
+            }
+            words.push(clause);
         }
         let searcher = self.reader.searcher();
         // Whether each word is a word (or the start of one) of some product's name.
@@ -337,9 +379,9 @@ impl Lexical {
             .iter()
             .map(|word| self.knows(&searcher, word))
             .collect::<tantivy::Result<Vec<bool>>>()?;
-        for (term, known) in folded.iter().zip(&known) {
+        for (at, (term, known)) in folded.iter().zip(&known).enumerate() {
             let length = term.chars().count();
-            let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut per_word: Vec<Clause> = Vec::new();
             if length >= 2 {
                 // As-you-type: "lech" is the start of "leche".
                 per_word.push(boosted(
@@ -377,13 +419,27 @@ impl Lexical {
                 }
             }
             if !per_word.is_empty() {
-                words.push((Occur::Should, Box::new(BooleanQuery::new(per_word))));
+                let clause: Clause = (Occur::Should, Box::new(BooleanQuery::new(per_word)));
+                stand_for(&clause, at);
+                words.push(clause);
             }
         }
         let singular: Vec<String> = folded.iter().map(|word| english_singular(word)).collect();
         let singular = tokens(&self.index, self.name_stem, &singular.join(" "))?;
-        words.extend(self.synonym_clauses(&[stemmed, singular]));
-        words.extend(self.lexicon_clauses(&searcher, &folded, &known)?);
+        for (clause, said) in self.synonym_clauses(&[stemmed, singular]) {
+            for (at, stems) in word_stems.iter().enumerate() {
+                if stems.iter().any(|stem| said.contains(stem)) {
+                    stand_for(&clause, at);
+                }
+            }
+            words.push(clause);
+        }
+        for (clause, said) in self.lexicon_clauses(&searcher, &folded, &known)? {
+            for at in said {
+                stand_for(&clause, at);
+            }
+            words.push(clause);
+        }
         if words.is_empty() {
             return Ok(Vec::new());
         }
@@ -391,9 +447,11 @@ impl Lexical {
             &BooleanQuery::new(words),
             &TopDocs::with_limit(limit).order_by_score(),
         )?;
-        let mut ids = Vec::with_capacity(top.len());
+        let addresses: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
+        let coverage = coverage(&searcher, &cover, &addresses)?;
+        let mut found = Vec::with_capacity(addresses.len());
         let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
-        for (_, address) in top {
+        for (address, coverage) in addresses.into_iter().zip(coverage) {
             let (high, low) = match columns.entry(address.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
                 std::collections::hash_map::Entry::Vacant(slot) => {
@@ -403,11 +461,80 @@ impl Lexical {
             };
             if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id))
             {
-                ids.push(Uuid::from_u64_pair(high, low));
+                found.push(Found {
+                    id: Uuid::from_u64_pair(high, low),
+                    coverage,
+                });
             }
         }
-        Ok(ids)
+        Ok(found)
     }
+}
+
+/// A product the query's words found.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Found {
+    pub id: Uuid,
+    /// The share of the query's words the product matched, from 0 to 1: by the word itself (in
+    /// its name, category or description, as a prefix or with a typo) or by another name for it
+    /// (a synonym, the lexicon's). "para limpiar cristales" finds "Bic Cristal" by one word of
+    /// two, 0.5.
+    pub coverage: f32,
+}
+
+/// One clause of a tantivy `BooleanQuery`.
+type Clause = (Occur, Box<dyn Query>);
+
+/// For each of `found`, the share of the words in `cover` (each word's clauses; a word with
+/// none is not counted) it matches. A query of one word is matched wholly by whatever it found.
+fn coverage(
+    searcher: &Searcher,
+    cover: &[Vec<Box<dyn Query>>],
+    found: &[DocAddress],
+) -> tantivy::Result<Vec<f32>> {
+    let words: Vec<&Vec<Box<dyn Query>>> = cover.iter().filter(|c| !c.is_empty()).collect();
+    if words.len() <= 1 {
+        return Ok(vec![1.0; found.len()]);
+    }
+    // Each word's clauses, as one query that only says whether a document matches.
+    let weights = words
+        .iter()
+        .map(|clauses| {
+            let either = BooleanQuery::union(clauses.iter().map(|c| c.box_clone()).collect());
+            either.weight(EnableScoring::disabled_from_searcher(searcher))
+        })
+        .collect::<tantivy::Result<Vec<Box<dyn Weight>>>>()?;
+    // Visited in index order, segment by segment, as a scorer only moves forward.
+    let mut order: Vec<usize> = (0..found.len()).collect();
+    order.sort_by_key(|&i| (found[i].segment_ord, found[i].doc_id));
+    let mut matched = vec![0usize; found.len()];
+    for weight in &weights {
+        let mut scorer: Option<(u32, Box<dyn Scorer>)> = None;
+        for &i in &order {
+            let DocAddress {
+                segment_ord,
+                doc_id,
+            } = found[i];
+            let scorer = match &mut scorer {
+                Some((segment, scorer)) if *segment == segment_ord => scorer,
+                _ => {
+                    let reader = searcher.segment_reader(segment_ord);
+                    &mut scorer.insert((segment_ord, weight.scorer(reader, 1.0)?)).1
+                }
+            };
+            let mut at = scorer.doc();
+            if at < doc_id {
+                at = scorer.seek(doc_id);
+            }
+            if at == doc_id {
+                matched[i] += 1;
+            }
+        }
+    }
+    Ok(matched
+        .into_iter()
+        .map(|n| n as f32 / weights.len() as f32)
+        .collect())
 }
 
 /// The lexicon's senses for a name said in the query (folded words): as said, then with its
@@ -454,7 +581,7 @@ fn english_singular(word: &str) -> String {
     }
 }
 
-fn boosted(query: impl Query + 'static, boost: f32) -> (Occur, Box<dyn Query>) {
+fn boosted(query: impl Query + 'static, boost: f32) -> Clause {
     (
         Occur::Should,
         Box::new(BoostQuery::new(Box::new(query), boost)),
@@ -518,6 +645,12 @@ mod tests {
         }
     }
 
+    /// The ids `query` finds, best first.
+    fn found(lexical: &Lexical, query: &str) -> Vec<Uuid> {
+        let found = lexical.search(query, 10).unwrap();
+        found.into_iter().map(|found| found.id).collect()
+    }
+
     fn product(name: &str) -> product::Model {
         product::Model {
             id: Uuid::now_v7(),
@@ -559,10 +692,10 @@ mod tests {
             ("CAFÉ MOL", coffee.id),
             ("manzanas", apple.id),
         ] {
-            let hits = lexical.search(query, 10).unwrap();
+            let hits = found(&lexical, query);
             assert_eq!(hits.first(), Some(&expected), "{query}: {hits:?}");
         }
-        assert!(lexical.search("de la", 10).unwrap().is_empty());
+        assert!(found(&lexical, "de la").is_empty());
     }
 
     #[test]
@@ -584,18 +717,18 @@ mod tests {
             ("light bulb", &bulb),
             ("bread", &bread),
         ] {
-            let hits = lexical.search(query, 10).unwrap();
+            let hits = found(&lexical, query);
             assert_eq!(hits.first(), Some(&expected.id), "{query}: {hits:?}");
         }
         // "bread" is also slang for money ("pasta"): a later sense, weighed less.
-        let hits = lexical.search("bread", 10).unwrap();
+        let hits = found(&lexical, "bread");
         let at = |id| hits.iter().position(|hit| *hit == id);
         assert!(at(bread.id) < at(toothpaste.id), "{hits:?}");
         // A word the catalogue has is not looked up: "balde" finds the toy, not the bucket.
-        assert_eq!(lexical.search("balde", 10).unwrap(), [toy.id]);
-        assert!(lexical.search("cubeta", 10).unwrap().contains(&bucket.id));
+        assert_eq!(found(&lexical, "balde"), [toy.id]);
+        assert!(found(&lexical, "cubeta").contains(&bucket.id));
         // Names the catalogue does not have add nothing.
-        assert!(lexical.search("screwdriver", 10).unwrap().is_empty());
+        assert!(found(&lexical, "screwdriver").is_empty());
     }
 
     #[test]
@@ -607,7 +740,7 @@ mod tests {
             .upsert(&[envelopes.clone(), pens.clone()], &HashMap::new())
             .unwrap();
         // "envelope" is "sobre" in Spanish, which is also a preposition ("on").
-        assert_eq!(lexical.search("envelopes", 10).unwrap(), [envelopes.id]);
+        assert_eq!(found(&lexical, "envelopes"), [envelopes.id]);
     }
 
     #[test]
@@ -619,15 +752,36 @@ mod tests {
             .upsert(&[noodles.clone(), soap.clone()], &HashMap::new())
             .unwrap();
         // "soap" is one transposition from "sopa", but it is a word: it finds the soap only.
-        assert_eq!(lexical.search("soap", 10).unwrap(), [soap.id]);
+        assert_eq!(found(&lexical, "soap"), [soap.id]);
         // A typo the lexicon does not know is still forgiven.
-        assert_eq!(
-            lexical.search("sopaa", 10).unwrap().first(),
-            Some(&noodles.id)
-        );
-        assert_eq!(
-            lexical.search("fidoes", 10).unwrap().first(),
-            Some(&noodles.id)
-        );
+        assert_eq!(found(&lexical, "sopaa").first(), Some(&noodles.id));
+        assert_eq!(found(&lexical, "fidoes").first(), Some(&noodles.id));
+    }
+
+    #[test]
+    fn each_product_found_says_how_much_of_the_query_it_matched() {
+        let lexical = Lexical::new().unwrap();
+        let pen = product("Bic Cristal bolígrafo azul");
+        let mut cleaner = product("Cristasol 750 ml");
+        cleaner.description = Some("Para limpiar cristales y espejos".to_owned());
+        let mop = product("Fregona microfibra");
+        lexical
+            .upsert(
+                &[pen.clone(), cleaner.clone(), mop.clone()],
+                &HashMap::new(),
+            )
+            .unwrap();
+        let coverage = |query: &str, id: Uuid| {
+            let found = lexical.search(query, 10).unwrap();
+            found.iter().find(|f| f.id == id).map(|f| f.coverage)
+        };
+        // Both words (in the description), one of two (in the name), none.
+        assert_eq!(coverage("para limpiar cristales", cleaner.id), Some(1.0));
+        assert_eq!(coverage("para limpiar cristales", pen.id), Some(0.5));
+        assert_eq!(coverage("para limpiar cristales", mop.id), None);
+        // Another name for a word covers it: "trapeador" is a mop (the lexicon's "fregona").
+        assert_eq!(coverage("trapeador microfibra", mop.id), Some(1.0));
+        // A one-word query is matched wholly by what it finds.
+        assert_eq!(coverage("cristal", pen.id), Some(1.0));
     }
 }

@@ -12,7 +12,8 @@
 //!   ("refresco de cola" finds "Gaseosa Coca-Cola"), when a model is loaded.
 //!
 //! The ranks of the lexical and semantic lists are fused by weighted reciprocal rank fusion
-//! ([`Fusion`]; `bench -- search-eval` measures each signal and the fusion on a judged query
+//! ([`Fusion`]; a lexical hit counts in proportion to the share of the query's words it
+//! matched; `bench -- search-eval` measures each signal and the fusion on a judged query
 //! set). Query words also search for their regional and English synonyms (`synonyms`, a
 //! short glossary), and a query word that no product's name has is looked up in a general
 //! lexicon of English and Spanish nouns (`lexicon`: WordNet and the Spanish wordnet of
@@ -123,6 +124,9 @@ pub struct Fusion {
     /// Semantic candidates whose cosine is more than this below the best one's are dropped
     /// (the model's cosines sit in a narrow band, so the cut is relative).
     pub semantic_margin: f32,
+    /// A product's lexical share is multiplied by its coverage (the share of the query's words
+    /// it matched, by the word or another name for it) to this power; 0 ignores coverage.
+    pub coverage_power: f64,
 }
 
 impl Fusion {
@@ -130,12 +134,16 @@ impl Fusion {
     /// twice as much as meaning (a product the cashier named beats one that only means
     /// something close; equal weights gave nDCG@10 0.901, these 0.923), k in the middle of the
     /// plateau (5 to 60 differ by under 0.006), and no semantic margin (every cut lowered
-    /// the scores).
+    /// the scores). Coverage to the power 1: a product that matched one of the query's two
+    /// words counts half as a word match, so "para limpiar cristales" is not answered by
+    /// "Bic Cristal" alone. On the demo set, power 0 gave nDCG@10 0.933, 1 0.947, 2 0.945; the
+    /// held-out set was only reported (0.888, 0.891, 0.890; intent 0.621, 0.654, 0.657).
     pub const DEFAULT: Fusion = Fusion {
         k: 10.0,
         lexical_weight: 2.0,
         semantic_weight: 1.0,
         semantic_margin: f32::INFINITY,
+        coverage_power: 1.0,
     };
 }
 
