@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failing test should panic loudly
 mod common;
 
-use common::{Backend, TestApp, eventually, model_vars};
+use common::{Backend, TestApp, eventually};
 use serde_json::{Value, json};
 
 const SEARCH: &str = "query($q: String!, $first: Int) {
@@ -58,9 +58,7 @@ const SHOP: &[(&str, &str, Option<&str>, Option<&str>)] = &[
 /// Starts a server with the model, creates the shop and waits until every product has its
 /// vector in the index. `None` when the model cannot be built here.
 async fn shop(backend: &Backend) -> Option<(TestApp, String, Vec<String>)> {
-    let vars = model_vars()?;
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = backend.spawn_with(&vars).await;
+    let app = backend.spawn_with_model(&[]).await?;
     let token = app.admin().await.access;
     let mut ids = Vec::new();
     for (sku, name, description, barcode) in SHOP {
@@ -359,10 +357,12 @@ async fn without_a_model_search_runs_on_codes_and_words(backend: Backend) {
 both_backends!(with_an_external_worker_the_server_leaves_embedding_to_it);
 
 async fn with_an_external_worker_the_server_leaves_embedding_to_it(backend: Backend) {
-    let Some(vars) = model_vars() else { return };
-    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    vars.push(("WORKER_MODE", "external"));
-    let app = backend.spawn_with(&vars).await;
+    let Some(app) = backend
+        .spawn_with_model(&[("WORKER_MODE", "external")])
+        .await
+    else {
+        return;
+    };
     let token = app.admin().await.access;
     app.product(
         &token,
@@ -411,9 +411,9 @@ async fn with_an_external_worker_the_server_leaves_embedding_to_it(backend: Back
 /// the same, to rounding, as that query embedded alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_embedded_together_get_their_own_vectors() {
-    let Some(vars) = model_vars() else { return };
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = Backend::Sqlite.spawn_with(&vars).await;
+    let Some(app) = Backend::Sqlite.spawn_with_model(&[]).await else {
+        return;
+    };
     let embedder = app.app.embedder.clone().expect("the model is loaded");
     let queries = [
         "leche entera",
@@ -450,9 +450,9 @@ async fn queries_embedded_together_get_their_own_vectors() {
 /// it started; the server's own threads stay in the normal class.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_model_runs_below_the_rest_of_the_server() {
-    let Some(vars) = model_vars() else { return };
-    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let app = Backend::Sqlite.spawn_with(&vars).await;
+    let Some(app) = Backend::Sqlite.spawn_with_model(&[]).await else {
+        return;
+    };
     let embedder = app.app.embedder.clone().expect("the model is loaded");
     tokio::task::spawn_blocking(move || embedder.embed_query("leche entera"))
         .await

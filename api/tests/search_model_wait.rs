@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Backend, eventually, model_vars};
+use common::{Backend, eventually};
 use serde_json::{Value, json};
 
 const SEARCH: &str = "query($q: String!) {
@@ -20,10 +20,12 @@ const QUERY: &str = "paracetamol para el dolor de cabeza";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_model_does_not_hold_up_a_search() {
-    let Some(vars) = model_vars() else { return };
-    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    vars.push(("SEARCH_MODEL_WAIT", "300ms"));
-    let app = Backend::Sqlite.spawn_with(&vars).await;
+    let Some(app) = Backend::Sqlite
+        .spawn_with_model(&[("SEARCH_MODEL_WAIT", "300ms")])
+        .await
+    else {
+        return;
+    };
     let token = app.admin().await.access;
     app.product(
         &token,

@@ -85,6 +85,15 @@ impl Backend {
     }
 
     /// Starts a server with extra environment variables on top of the test defaults.
+    /// A server with the embedding model on ([`model_vars`]) and `vars` besides; `None`, with
+    /// a notice, when the model cannot be built here.
+    pub async fn spawn_with_model(&self, vars: &[(&str, &str)]) -> Option<TestApp> {
+        let model = model_vars()?;
+        let mut all: Vec<(&str, &str)> = model.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        all.extend_from_slice(vars);
+        Some(self.spawn_with(&all).await)
+    }
+
     pub async fn spawn_with(&self, vars: &[(&str, &str)]) -> TestApp {
         // Logs go through libtest's capture: shown only for failing tests.
         let _ = tracing_subscriber::fmt()
@@ -492,7 +501,7 @@ impl Drop for TestDatabase {
 /// (which this runs when the files are missing, as the README's commands do), under
 /// `POS_MODELS_DIR` or the repository's `models/`. `None`, with a notice, only when the model
 /// cannot be built here.
-pub fn model_vars() -> Option<Vec<(&'static str, String)>> {
+fn model_vars() -> Option<Vec<(&'static str, String)>> {
     use std::path::PathBuf;
     use std::sync::OnceLock;
     static MODELS: OnceLock<Option<PathBuf>> = OnceLock::new();
