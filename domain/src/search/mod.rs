@@ -6,8 +6,9 @@
 //! - **LEXICAL**: the words of the query against the product's name (strongly), and its
 //!   description and category (weakly), with [tantivy]: Spanish stemming ("manzanas" finds
 //!   "Manzana"), accent and case folding ("cafe" finds "Café"), typo tolerance by edit distance
-//!   ("lehce" finds "Leche") and prefixes for as-you-type ("lech"). Scores are BM25 plus
-//!   constant boosts for fuzzy and prefix matches.
+//!   ("lehce" finds "Leche") and prefixes for as-you-type ("lech"), and sizes in base units
+//!   ("6 litros" finds "pack 6x1 L"). Scores are BM25 plus constant boosts for fuzzy and
+//!   prefix matches.
 //! - **SEMANTIC**: cosine similarity of the query's embedding to each product's embedding
 //!   ("refresco de cola" finds "Gaseosa Coca-Cola"), when a model is loaded.
 //!
@@ -52,6 +53,7 @@
 //!   `updated_at`), and the search that fuses the signals.
 //! - `lexical`: the tantivy index (analyzers, the query built from the words, synonyms).
 //! - `vectors`: int8 product vectors, the one-bit first pass, the dot product.
+//! - `sizes`: sizes in names and queries ("5 L", "5 litros", "6x1 L") as terms in base units.
 //! - `synonyms`: the glossary of regional and English names.
 //! - `lexicon`: the general lexicon (`domain/data/lexicon.tsv.gz`, sources in `LEXICON.md`).
 
@@ -70,6 +72,7 @@ mod codes;
 mod index;
 mod lexical;
 mod lexicon;
+mod sizes;
 mod synonyms;
 mod vectors;
 

@@ -113,9 +113,10 @@ impl CatalogQuery {
 
     /// Finds products from whatever the cashier types: a barcode or SKU (that product first),
     /// words of the name, description or category (forgiving accents, plurals, typos and
-    /// unfinished words, as typed; other countries' and English names of a word too), or what
-    /// it means (e.g. "refresco de cola" finds a cola
-    /// drink, in Spanish or English; needs the embedding model, see `/ready`). Best first;
+    /// unfinished words, as typed; other countries' and English names of a word too; a size
+    /// however it is written, e.g. "6 litros" finds "pack 6x1 L"), or what it means (e.g.
+    /// "refresco de cola" finds a cola drink, in Spanish or English; needs the embedding
+    /// model, see `/ready`). Best first;
     /// archived products never appear. An empty or blank query, or one over 200 characters:
     /// BAD_USER_INPUT. Any role.
     #[graphql(complexity = "crate::graphql::pagination::page_cost(first, child_complexity)")]
