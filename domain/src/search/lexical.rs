@@ -177,7 +177,9 @@ impl Lexical {
     /// Names from the lexicon for the query's words that no product's name has ("bleach" →
     /// "lejía", "trapeador" → "fregona"; a two-word name such as "light bulb" before its
     /// words): of each of the first [`LEXICON_SENSES`] senses, the names whose words the
-    /// catalogue has, the n-th sense weighted 1/n. `folded` are the query's folded words, in
+    /// catalogue has, the n-th sense weighted 1/n, and again 1/m when the name's own m-th sense
+    /// is the one that names the word back (see [`sense_naming`]). `folded` are the query's
+    /// folded words, in
     /// order, and `known` says of each whether some product's name has it ([`Lexical::knows`]).
     /// Each clause comes with the positions in `folded` of the words it stands for.
     fn lexicon_clauses(
@@ -200,17 +202,18 @@ impl Lexical {
                 if said_known.iter().all(|known| *known) {
                     continue;
                 }
-                if let Some(senses) = lexicon_senses(said) {
-                    found = Some((len, senses));
+                if let Some((key, senses)) = lexicon_senses(said) {
+                    found = Some((len, key, senses));
                     break;
                 }
             }
-            let Some((len, senses)) = found else {
+            let Some((len, key, senses)) = found else {
                 at += 1;
                 continue;
             };
             let said = at..at + len;
             at += len;
+            let mut held_names = Vec::new();
             for (rank, names) in senses.iter().enumerate().take(LEXICON_SENSES) {
                 for name in names {
                     let mut words = tokens(&self.index, self.name_stem, name)?;
@@ -229,12 +232,28 @@ impl Lexical {
                                 .is_ok_and(|n| n > 0)
                         });
                     }
-                    if held && clauses.len() < MAX_LEXICON_NAMES {
-                        let boost = LEXICON_BOOST / (rank as f32 + 1.0);
-                        clauses.push((self.other_name(&words, boost), said.clone()));
+                    if held && held_names.len() + clauses.len() < MAX_LEXICON_NAMES {
+                        held_names.push((rank, *name, words.clone()));
                         added.insert(words);
                     }
                 }
+            }
+            // The names of one sense are many and unordered ("trapeador": estropajo, fregona,
+            // mopa...). Each is weighed again by which of its own senses names the word back:
+            // a fregona is a mop first, an estropajo a scourer first and a mop second. Only
+            // when some name names it back at all (a Spanish word; the lexicon's Spanish
+            // names never name an English word back).
+            let back: Vec<Option<usize>> = held_names
+                .iter()
+                .map(|(_, name, _)| sense_naming(name, &key))
+                .collect();
+            let reweigh = back.iter().any(Option::is_some);
+            for ((rank, _, words), back) in held_names.into_iter().zip(back) {
+                let mut boost = LEXICON_BOOST / (rank as f32 + 1.0);
+                if reweigh {
+                    boost /= back.map_or(LEXICON_SENSES + 1, |back| back + 1) as f32;
+                }
+                clauses.push((self.other_name(&words, boost), said.clone()));
             }
         }
         Ok(clauses)
@@ -594,7 +613,7 @@ fn coverage(
 
 /// The lexicon's senses for a name said in the query (folded words): as said, then with its
 /// last word singular by the English rules, then by the Spanish ones ("fósforos" → "fosforo").
-fn lexicon_senses(said: &[String]) -> Option<Vec<Vec<&'static str>>> {
+fn lexicon_senses(said: &[String]) -> Option<(String, Vec<Vec<&'static str>>)> {
     let (last, before) = said.split_last()?;
     let mut lasts = vec![last.clone(), english_singular(last)];
     if let Some(stem) = last.strip_suffix("es").filter(|s| s.len() >= 3) {
@@ -611,8 +630,17 @@ fn lexicon_senses(said: &[String]) -> Option<Vec<Vec<&'static str>>> {
             .collect::<Vec<_>>()
             .join(" ");
         let senses = LEXICON.senses(&key);
-        (!senses.is_empty()).then_some(senses)
+        (!senses.is_empty()).then_some((key, senses))
     })
+}
+
+/// Which of `name`'s own senses in the lexicon (0 the most frequent) names `key` (folded) back:
+/// "fregona" names "trapeador" in its first, "estropajo" only in its second (a scourer first).
+fn sense_naming(name: &str, key: &str) -> Option<usize> {
+    LEXICON
+        .senses(&crate::text::fold(name))
+        .iter()
+        .position(|names| names.iter().any(|n| crate::text::fold(n) == key))
 }
 
 /// An English plural's singular, by the regular rules ("berries" → "berry", "tomatoes" →
@@ -791,6 +819,19 @@ mod tests {
         assert!(found(&lexical, "cubeta").contains(&bucket.id));
         // Names the catalogue does not have add nothing.
         assert!(found(&lexical, "screwdriver").is_empty());
+    }
+
+    #[test]
+    fn a_name_that_means_the_word_first_ranks_before_one_that_means_it_later() {
+        // The lexicon gives "trapeador" (a mop) one sense with both names; a fregona is a mop
+        // first, an estropajo a scourer first and a mop only second.
+        // (Short names, which the word match favours, for the weaker meanings.)
+        let (lexical, [scourer, mop]) =
+            indexed(["Estropajo verde", "Fregona de microfibra con palo"]);
+        assert_eq!(found(&lexical, "trapeador"), [mop.id, scourer.id]);
+        // "bote" is a jar first and a bucket second; "cubo" a bucket first.
+        let (lexical, [jar, bucket]) = indexed(["Garbanzos bote", "Cubo de plástico con asa 10 L"]);
+        assert_eq!(found(&lexical, "balde"), [bucket.id, jar.id]);
     }
 
     #[test]

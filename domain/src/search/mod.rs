@@ -19,8 +19,9 @@
 //! short glossary), and a query word that no product's name has is looked up in a general
 //! lexicon of English and Spanish nouns (`lexicon`: WordNet and the Spanish wordnet of
 //! MultiWordNet, with LibreOffice's Spanish thesaurus): "bleach" also searches "lejía",
-//! "trapeador" "fregona", each sense's names weighed by how common the sense is, and only the
-//! names some product has.
+//! "trapeador" "fregona", each sense's names weighed by how common the sense is and by how
+//! common the name's own sense that names the word back is (a fregona is a mop first, an
+//! estropajo a scourer first), and only the names some product has.
 //!
 //! # Why tantivy, kept in memory on each instance
 //! The lexical signal needs typo tolerance, prefixes, stemming and folding that rank the same
