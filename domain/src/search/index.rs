@@ -278,9 +278,10 @@ impl SearchIndex {
 impl SearchIndex {
     /// Whether the model can change this query's answer. Not when the query is (part of) a
     /// code, nor when each of its words is a word (or the start of one, as typed) of some
-    /// product's name: the codes and the words decide, and the query is answered without an
-    /// inference. A word no product's name has (an English word, a typo, a need: "para la
-    /// tos") needs the meaning.
+    /// product's name and some product matches them all: the codes and the words decide, and
+    /// the query is answered without an inference. A word no product's name has (an English
+    /// word, a typo, a need: "para la tos"), or known words no product has together ("para
+    /// fregar los platos"), need the meaning.
     pub fn needs_meaning(&self, query: &str) -> Result<bool> {
         if !self
             .codes
@@ -291,10 +292,7 @@ impl SearchIndex {
         {
             return Ok(false);
         }
-        Ok(!self
-            .lexical
-            .knows_every_word(query)
-            .map_err(Error::internal)?)
+        Ok(!self.lexical.decides(query).map_err(Error::internal)?)
     }
 
     /// The [`CANDIDATES`] products nearest to `query`'s embedding among `active`, best first:

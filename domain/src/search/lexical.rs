@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::sync::Mutex;
 
 use entity::product;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, Query, Scorer, TermQuery,
@@ -372,9 +372,70 @@ impl Lexical {
         Ok(false)
     }
 
+    /// Whether the words decide `query`: each is a word the catalogue knows
+    /// ([`Lexical::knows_every_word`]), and some product matches all of them (each itself or
+    /// by another name for it). "para fregar los platos" knows "fregar" (a mop bucket) and
+    /// "platos" (paper plates), but no product is both: what it means can change the answer.
+    pub(super) fn decides(&self, query: &str) -> tantivy::Result<bool> {
+        if !self.knows_every_word(query)? {
+            return Ok(false);
+        }
+        let searcher = self.reader.searcher();
+        let (_, cover) = self.clauses(&searcher, query)?;
+        let every: Vec<Clause> = cover
+            .into_iter()
+            .filter(|word| !word.is_empty())
+            .map(|word| {
+                let either: Box<dyn Query> = Box::new(BooleanQuery::union(word));
+                (Occur::Must, either)
+            })
+            .collect();
+        match every.len() {
+            0 => Ok(false),
+            // One known word: some product has it (or a word it starts).
+            1 => Ok(true),
+            _ => Ok(searcher.search(&BooleanQuery::new(every), &Count)? > 0),
+        }
+    }
+
     /// The products the query's words find, best first, each with the share of the query's
     /// words it matched ([`Found::coverage`]).
     pub(super) fn search(&self, query: &str, limit: usize) -> tantivy::Result<Vec<Found>> {
+        let searcher = self.reader.searcher();
+        let (words, cover) = self.clauses(&searcher, query)?;
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let top = searcher.search(
+            &BooleanQuery::new(words),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?;
+        let addresses: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
+        let coverage = coverage(&searcher, &cover, &addresses)?;
+        let mut found = Vec::with_capacity(addresses.len());
+        let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
+        for (address, coverage) in addresses.into_iter().zip(coverage) {
+            let (high, low) = match columns.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+                    slot.insert((fast.u64(ID_HIGH)?, fast.u64(ID_LOW)?))
+                }
+            };
+            if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id))
+            {
+                found.push(Found {
+                    id: Uuid::from_u64_pair(high, low),
+                    coverage,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// The query's clauses, and for each of its folded words the clauses that match it (or a
+    /// name for it).
+    fn clauses(&self, searcher: &Searcher, query: &str) -> tantivy::Result<(Vec<Clause>, Cover)> {
         let stemmed = tokens(&self.index, self.name_stem, query)?;
         let folded = tokens(&self.index, self.name_fold, query)?;
         // Each folded word's stems, as typed and as an English singular: which clauses stand
@@ -391,7 +452,7 @@ impl Lexical {
         }
         let mut words: Vec<Clause> = Vec::new();
         // For each folded word, the clauses that match it (or a name for it).
-        let mut cover: Vec<Vec<Box<dyn Query>>> = folded.iter().map(|_| Vec::new()).collect();
+        let mut cover: Cover = folded.iter().map(|_| Vec::new()).collect();
         let mut stand_for = |clause: &Clause, word: usize| {
             if let Some(group) = cover.get_mut(word) {
                 group.push(clause.1.box_clone());
@@ -432,11 +493,10 @@ impl Lexical {
             }
             words.push(clause);
         }
-        let searcher = self.reader.searcher();
         // Whether each word is a word (or the start of one) of some product's name.
         let known = folded
             .iter()
-            .map(|word| self.knows(&searcher, word))
+            .map(|word| self.knows(searcher, word))
             .collect::<tantivy::Result<Vec<bool>>>()?;
         for (at, (term, known)) in folded.iter().zip(&known).enumerate() {
             let length = term.chars().count();
@@ -493,7 +553,7 @@ impl Lexical {
             }
             words.push(clause);
         }
-        for (clause, said) in self.lexicon_clauses(&searcher, &folded, &known)? {
+        for (clause, said) in self.lexicon_clauses(searcher, &folded, &known)? {
             for at in said {
                 stand_for(&clause, at);
             }
@@ -514,34 +574,7 @@ impl Lexical {
             }
             words.push(clause);
         }
-        if words.is_empty() {
-            return Ok(Vec::new());
-        }
-        let top = searcher.search(
-            &BooleanQuery::new(words),
-            &TopDocs::with_limit(limit).order_by_score(),
-        )?;
-        let addresses: Vec<DocAddress> = top.into_iter().map(|(_, address)| address).collect();
-        let coverage = coverage(&searcher, &cover, &addresses)?;
-        let mut found = Vec::with_capacity(addresses.len());
-        let mut columns: HashMap<u32, (Column<u64>, Column<u64>)> = HashMap::new();
-        for (address, coverage) in addresses.into_iter().zip(coverage) {
-            let (high, low) = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(open) => open.into_mut(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    let fast = searcher.segment_reader(address.segment_ord).fast_fields();
-                    slot.insert((fast.u64(ID_HIGH)?, fast.u64(ID_LOW)?))
-                }
-            };
-            if let (Some(high), Some(low)) = (high.first(address.doc_id), low.first(address.doc_id))
-            {
-                found.push(Found {
-                    id: Uuid::from_u64_pair(high, low),
-                    coverage,
-                });
-            }
-        }
-        Ok(found)
+        Ok((words, cover))
     }
 }
 
@@ -559,13 +592,12 @@ pub(super) struct Found {
 /// One clause of a tantivy `BooleanQuery`.
 type Clause = (Occur, Box<dyn Query>);
 
+/// For each folded word of a query, the clauses that match it (or a name for it).
+type Cover = Vec<Vec<Box<dyn Query>>>;
+
 /// For each of `found`, the share of the words in `cover` (each word's clauses; a word with
 /// none is not counted) it matches. A query of one word is matched wholly by whatever it found.
-fn coverage(
-    searcher: &Searcher,
-    cover: &[Vec<Box<dyn Query>>],
-    found: &[DocAddress],
-) -> tantivy::Result<Vec<f32>> {
+fn coverage(searcher: &Searcher, cover: &Cover, found: &[DocAddress]) -> tantivy::Result<Vec<f32>> {
     let words: Vec<&Vec<Box<dyn Query>>> = cover.iter().filter(|c| !c.is_empty()).collect();
     if words.len() <= 1 {
         return Ok(vec![1.0; found.len()]);
@@ -832,6 +864,21 @@ mod tests {
         // "bote" is a jar first and a bucket second; "cubo" a bucket first.
         let (lexical, [jar, bucket]) = indexed(["Garbanzos bote", "Cubo de plástico con asa 10 L"]);
         assert_eq!(found(&lexical, "balde"), [bucket.id, jar.id]);
+    }
+
+    #[test]
+    fn the_words_decide_only_when_some_product_has_them_all() {
+        let (lexical, _) = indexed([
+            "Cubo de fregar 13 L",
+            "Platos de cartón 20 uds",
+            "Leche entera pack 6x1 L",
+        ]);
+        assert!(lexical.decides("cubo fregar").unwrap());
+        assert!(lexical.decides("plat").unwrap(), "one word, as typed");
+        assert!(lexical.decides("leche 6 litros").unwrap(), "by its size");
+        // Each word is known, but no product is both: a need, for the model.
+        assert!(!lexical.decides("para fregar los platos").unwrap());
+        assert!(!lexical.decides("leche de soja").unwrap());
     }
 
     #[test]
