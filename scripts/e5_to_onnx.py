@@ -4,7 +4,7 @@
 Used by scripts/fetch-model.sh, inside the private venv it creates (onnx, numpy, onnxruntime,
 tokenizers from PyPI). Two subcommands:
 
-  convert E5S1_FILE OUT.onnx    write the ONNX graph
+  convert E5S1_FILE OUT.onnx    write the ONNX graph (--linear int8, the default, or q4)
   verify  MODEL_DIR             embed sample texts the way fastembed 7.7 does and check the ranking
 
 The graph has the interface fastembed 7.7's `UserDefinedEmbeddingModel` feeds and reads:
@@ -19,8 +19,15 @@ The network is a BERT encoder (post-LN, GELU via erf; positions 0..n-1; token ty
   * the 4-bit word-embedding table stays 4-bit: the rows for the batch's ids are gathered and
     dequantised inside the graph ((nibble - 8) * f16 scale, 32 weights per block), with
     standard ai.onnx ops;
-  * every Linear layer is `com.microsoft::MatMulNBits` (bits 4, block 32, zero point 8, f32 scales),
-    which the CPU build of ONNX Runtime runs;
+  * every Linear layer (--linear int8, the default) has int8 weights, one scale per output
+    channel (requantised from the 4-bit ones), and int8 activations, one scale per token,
+    quantised inside the graph (`QuantizeLinear` per axis, then `MatMulInteger`, u8 x s8):
+    standard ai.onnx ops whose int8 kernels (AVX2, AVX-512 VNNI) run 2.3 times as fast here
+    as `com.microsoft::MatMulNBits` (`--linear q4`: bits 4, block 32, zero point 8, f32 scales):
+    16 queries in 22.6 ms instead of 51.1, one in 2.5 ms instead of 3.5 (python, 2 threads).
+    One scale per token, not per batch (as onnxruntime's `quantize_dynamic` would give), so a
+    text's vector does not depend on the texts batched with it. Vectors of the same text by the
+    two: cosine 0.9989 at the least;
   * attention adds -1e9 to the scores of padding keys, so padded batches give the same vectors as
     single texts.
 Opsets: ai.onnx 17 (LayerNormalization), com.microsoft 1; IR version 8.
@@ -131,7 +138,7 @@ def to_matmulnbits_b(nibbles):
 # --------------------------------------------------------------------------------------------
 # ONNX graph
 # --------------------------------------------------------------------------------------------
-def build_model(m, accuracy_level):
+def build_model(m, accuracy_level, linear_mode="q4"):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -157,8 +164,33 @@ def build_model(m, accuracy_level):
     i64 = lambda v: np.array(v, dtype=np.int64)  # noqa: E731
     f32 = lambda v: np.array(v, dtype=np.float32)  # noqa: E731
 
+    quantized = {}  # activation -> (u8 [tokens, K], scale [tokens, 1]); q, k and v share one
+
+    def per_token(x, k_in):
+        if x not in quantized:
+            flat = node("Reshape", [x, const(i64([-1, k_in]))])  # [T, K]
+            amax = node("ReduceMax", [node("Abs", [flat])], axes=[1], keepdims=0)  # [T]
+            scale = node("Mul", [node("Max", [amax, const(f32(1e-12))]), const(f32(1 / 127))])
+            zero = node("Expand", [const(np.array(128, dtype=np.uint8)), node("Shape", [amax])])
+            q = node("QuantizeLinear", [flat, scale, zero], axis=0)  # [T, K] u8, 128 is 0
+            quantized[x] = (q, node("Unsqueeze", [scale, const(i64([1]))]))
+        return quantized[x]
+
     def linear(x, prefix, n_out, k_in):
         scales, nibbles = m.q4(prefix + ".w", n_out, k_in)
+        if linear_mode == "int8":
+            w = dequant(scales, nibbles)  # [N, K]
+            w_scale = np.abs(w).max(axis=1) / 127.0
+            w_scale[w_scale == 0] = 1.0
+            w_q = np.clip(np.round(w / w_scale[:, None]), -127, 127).astype(np.int8)
+            q, a_scale = per_token(x, k_in)
+            y = node("MatMulInteger", [q, const(np.ascontiguousarray(w_q.T), prefix + ".w.i8"),
+                                       const(np.array(128, dtype=np.uint8))])  # int32 [T, N]
+            y = node("Mul", [node("Mul", [node("Cast", [y], to=TensorProto.FLOAT), a_scale]),
+                             const(w_scale.astype(np.float32), prefix + ".w.scale")])
+            y = node("Add", [y, const(m.f32(prefix + ".b", [n_out]), prefix + ".b")])
+            shape = node("Concat", [node("Shape", [x], start=0, end=2), const(i64([n_out]))], axis=0)
+            return node("Reshape", [y, shape])  # [B, S, N]
         b = const(to_matmulnbits_b(nibbles), prefix + ".w.q4")
         s = const(scales.astype(np.float32), prefix + ".w.scales")
         y = node("MatMulNBits", [x, b, s], domain="com.microsoft",
@@ -254,9 +286,10 @@ def cmd_convert(args):
     m = E5S1(args.e5s1)
     log(f"E5S1 v{m.version}: hidden {m.H}, {m.layers} layers, {m.heads} heads, FF {m.ff}, "
         f"vocab {m.vocab}, positions {m.max_pos}, eps {m.eps:g}, {len(m.dir)} tensors")
-    model = build_model(m, args.accuracy_level)
+    model = build_model(m, args.accuracy_level, args.linear)
     onnx.save_model(model, args.out)
-    log(f"wrote {args.out} ({len(model.graph.node)} nodes) in {time.time() - t0:.1f} s")
+    log(f"wrote {args.out} ({len(model.graph.node)} nodes, linear layers {args.linear}) "
+        f"in {time.time() - t0:.1f} s")
 
 
 # --------------------------------------------------------------------------------------------
@@ -380,8 +413,12 @@ def main():
     c = sub.add_parser("convert", help="E5S1 -> ONNX")
     c.add_argument("e5s1")
     c.add_argument("out")
+    c.add_argument("--linear", default="int8", choices=["int8", "q4"],
+                   help="int8: MatMulInteger, int8 weights per channel and activations per token "
+                        "(faster); q4: MatMulNBits")
     c.add_argument("--accuracy-level", type=int, default=0, choices=[0, 1, 2, 3, 4],
-                   help="MatMulNBits accuracy_level (0: f32 compute; 4: int8 activations, faster)")
+                   help="with --linear q4: MatMulNBits accuracy_level (0: f32 compute; 4: int8 "
+                        "activations, faster)")
     c.set_defaults(func=cmd_convert)
     v = sub.add_parser("verify", help="check a model directory the way fastembed would use it")
     v.add_argument("model_dir")

@@ -498,7 +498,7 @@ impl Drop for TestDatabase {
 }
 
 /// The environment that turns the embedding model on, built by `scripts/fetch-model.sh`
-/// (which this runs when the files are missing, as the README's commands do), under
+/// (which this runs first, as the README's commands do), under
 /// `POS_MODELS_DIR` or the repository's `models/`. `None`, with a notice, only when the model
 /// cannot be built here.
 fn model_vars() -> Option<Vec<(&'static str, String)>> {
@@ -514,15 +514,22 @@ fn model_vars() -> Option<Vec<(&'static str, String)>> {
             root.join("multilingual-e5-small/model.onnx").is_file()
                 && root.join("onnxruntime/libonnxruntime.so.1.24.4").is_file()
         };
-        if !complete(&root) {
-            let status = std::process::Command::new(repo.join("scripts/fetch-model.sh"))
-                .env("POS_MODELS_DIR", &root)
-                .status();
-            if !matches!(status, Ok(s) if s.success()) || !complete(&root) {
-                return None;
+        // Always asked: it exits at once when the model is there and of its current build,
+        // and builds it again when it is of an older one.
+        let fetched = std::process::Command::new(repo.join("scripts/fetch-model.sh"))
+            .env("POS_MODELS_DIR", &root)
+            .output();
+        match fetched {
+            Ok(out) if out.status.success() && complete(&root) => Some(root),
+            Ok(out) => {
+                eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+                None
+            }
+            Err(err) => {
+                eprintln!("scripts/fetch-model.sh did not run: {err}");
+                None
             }
         }
-        Some(root)
     });
     let Some(root) = root.as_ref() else {
         skipped(
