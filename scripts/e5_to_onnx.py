@@ -138,7 +138,7 @@ def to_matmulnbits_b(nibbles):
 # --------------------------------------------------------------------------------------------
 # ONNX graph
 # --------------------------------------------------------------------------------------------
-def build_model(m, accuracy_level, linear_mode="q4"):
+def build_model(m, accuracy_level, linear_mode):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 

@@ -328,13 +328,8 @@ impl Lexical {
         // A size some product has decides by itself; one none has ("bombilla 60W") is left to
         // the meaning, which finds what stands in for it (an 8 W LED bulb).
         let sized: Vec<String> = self
-            .query_sizes(query)?
+            .held_sizes(&searcher, query)?
             .into_iter()
-            .filter(|(term, _)| {
-                searcher
-                    .doc_freq(&Term::from_field_text(self.size, term))
-                    .is_ok_and(|n| n > 0)
-            })
             .flat_map(|(_, words)| words)
             .collect();
         for word in words.iter().filter(|word| !sized.contains(word)) {
@@ -345,19 +340,22 @@ impl Lexical {
         Ok(true)
     }
 
-    /// The sizes `query` says, each as its term and its folded words ("6 litros": "ml6000";
-    /// "6", "litros").
-    fn query_sizes(&self, query: &str) -> tantivy::Result<Vec<(String, Vec<String>)>> {
+    /// The sizes `query` says that some product's name has (no other can match), each as its
+    /// term and its folded words ("6 litros": "ml6000"; "6", "litros").
+    fn held_sizes(
+        &self,
+        searcher: &Searcher,
+        query: &str,
+    ) -> tantivy::Result<Vec<(String, Vec<String>)>> {
         let folded = crate::text::fold(query);
-        sizes::sizes(&folded)
-            .into_iter()
-            .map(|size| {
-                Ok((
-                    size.term,
-                    tokens(&self.index, self.name_fold, &folded[size.span])?,
-                ))
-            })
-            .collect()
+        let mut held = Vec::new();
+        for size in sizes::sizes(&folded) {
+            if searcher.doc_freq(&Term::from_field_text(self.size, &size.term))? > 0 {
+                let words = tokens(&self.index, self.name_fold, &folded[size.span])?;
+                held.push((size.term, words));
+            }
+        }
+        Ok(held)
     }
 
     /// Whether `word` (folded) is a word of some product's name or the start of one.
@@ -559,7 +557,7 @@ impl Lexical {
             }
             words.push(clause);
         }
-        for (term, said) in self.query_sizes(query)? {
+        for (term, said) in self.held_sizes(searcher, query)? {
             let clause = boosted(
                 TermQuery::new(
                     Term::from_field_text(self.size, &term),
